@@ -1,0 +1,124 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { ConfigError } from '../errors/index.js';
+import { isDateOnly, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
+import { isValidTimeZone } from '../time/zone.js';
+import { loadSpec } from './spec.js';
+
+/** The configuration after validation: normalised, typed, with every default applied. */
+export interface ConnectorConfig {
+  /** Four digits, without the "wv" prefix. */
+  server: string;
+  token: string;
+  startDate: LocalSeconds;
+  /** Inclusive; undefined means "now" at sync time. */
+  endDate: LocalSeconds | undefined;
+  timezone: string;
+  lookbackSeconds: number;
+  callBudget: number | undefined;
+  maxWindowDays: number;
+  maxConcurrentRequests: 1 | 2;
+  maxRetries: number;
+  recordsPerCallLimit: number;
+  /** API origin (and optional path prefix) without a trailing slash. */
+  baseUrl: string;
+}
+
+type RawConfig = Record<string, unknown>;
+
+const FIELD_HINTS: Record<string, string> = {
+  wolkvox_server: 'use the four-digit server number of your operation, for example "0032" or "wv0032"',
+  wolkvox_token: 'paste the wolkvox-token of your operation from Wolkvox Manager',
+  start_date: 'use "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS", for example "2026-01-01"',
+  end_date: 'use "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS", or leave it empty to read up to now',
+  timezone: 'use an IANA time zone name such as "America/Bogota"',
+  base_url: 'use an origin such as "https://wv0032.wolkvox.com", or leave it empty',
+};
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function compileValidator() {
+  // Spec keywords Airbyte adds (order, airbyte_secret) are annotations, not validation.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return ajv.compile(loadSpec().connectionSpecification);
+}
+
+function describeAjvError(error: ErrorObject): string {
+  const field =
+    error.keyword === 'required'
+      ? String((error.params as { missingProperty: string }).missingProperty)
+      : error.instancePath.replace(/^\//, '');
+  const hint = FIELD_HINTS[field];
+  const problem = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  return `\`${field}\` ${problem}${hint ? `: ${hint}` : ''}.`;
+}
+
+function invalid(field: string, problem: string): ConfigError {
+  const hint = FIELD_HINTS[field];
+  return new ConfigError(`Invalid configuration: \`${field}\` ${problem}${hint ? `; ${hint}` : ''}.`);
+}
+
+function parseBound(field: string, text: string, endOfDay: boolean): LocalSeconds {
+  const seconds = parseLocal(text);
+  if (seconds === undefined) throw invalid(field, `is not a real date or time ("${text}")`);
+  return endOfDay && isDateOnly(text) ? seconds + SECONDS_PER_DAY - 1 : seconds;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function resolveBaseUrl(raw: string | undefined, server: string): string {
+  if (raw === undefined || raw === '') return `https://wv${server}.wolkvox.com`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid('base_url', 'is not a valid URL');
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol === 'http:' && !loopback) {
+    throw invalid('base_url', `uses plain http for ${url.hostname}; http is accepted only for loopback hosts`);
+  }
+  if (url.username || url.password) throw invalid('base_url', 'must not carry credentials');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function optionalInteger(raw: RawConfig, name: string, fallback: number): number {
+  const value = raw[name];
+  return typeof value === 'number' ? value : fallback;
+}
+
+/** Validates a raw config object against the spec, then resolves it. Throws ConfigError naming the field. */
+export function resolveConfig(raw: unknown): ConnectorConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('Invalid configuration: the config file must hold a JSON object.');
+  }
+  validator ??= compileValidator();
+  if (!validator(raw)) {
+    const messages = (validator.errors ?? []).map(describeAjvError);
+    throw new ConfigError(`Invalid configuration: ${[...new Set(messages)].join(' ')}`);
+  }
+  const config = raw as RawConfig;
+  const server = (config.wolkvox_server as string).replace(/^wv/i, '');
+  const startDate = parseBound('start_date', config.start_date as string, false);
+  const endText = config.end_date as string | undefined;
+  const endDate = endText === undefined || endText === '' ? undefined : parseBound('end_date', endText, true);
+  if (endDate !== undefined && endDate < startDate) {
+    throw invalid('end_date', `(${endText}) is before start_date (${String(config.start_date)})`);
+  }
+  const timezone = (config.timezone as string | undefined) ?? 'America/Bogota';
+  if (!isValidTimeZone(timezone)) throw invalid('timezone', `"${timezone}" is not a known IANA time zone`);
+  const callBudget = config.max_api_calls_per_sync;
+  return {
+    server,
+    token: config.wolkvox_token as string,
+    startDate,
+    endDate,
+    timezone,
+    lookbackSeconds: optionalInteger(config, 'lookback_window_minutes', 0) * 60,
+    callBudget: typeof callBudget === 'number' ? callBudget : undefined,
+    maxWindowDays: optionalInteger(config, 'max_window_days', 31),
+    maxConcurrentRequests: optionalInteger(config, 'max_concurrent_requests', 1) === 2 ? 2 : 1,
+    maxRetries: optionalInteger(config, 'max_retries', 5),
+    recordsPerCallLimit: optionalInteger(config, 'records_per_call_limit', 60_000),
+    baseUrl: resolveBaseUrl(config.base_url as string | undefined, server),
+  };
+}

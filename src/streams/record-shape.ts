@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { parseLocal } from '../time/local-time.js';
+import type { OffsetFormatter } from '../time/zone.js';
+import type { RawRecord } from '../wolkvox/types.js';
+import type { TransformResult } from './definition.js';
+
+function asText(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Shared shaping of Reports Manager records: the API fields kept as strings (anything else is
+ * converted and reported), an id hashed from those fields, and the cursor date with its offset.
+ * The id hashes the API fields in their declared order, so it never changes across syncs or
+ * versions as long as the field list does not; two rows equal in every field share one id.
+ */
+export function shapeRecord(
+  raw: RawRecord,
+  apiFields: readonly string[],
+  cursorField: string,
+  offsets: OffsetFormatter,
+): TransformResult {
+  const record: Record<string, unknown> = {};
+  const values: (string | null)[] = [];
+  let anomaly: string | undefined;
+  for (const field of apiFields) {
+    const value = raw[field];
+    const text = asText(value);
+    if (typeof value !== 'string') anomaly ??= value === undefined ? `missing ${field}` : `non-string ${field}`;
+    record[field] = text;
+    values.push(text);
+  }
+  const id = createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+  const cursorText = raw[cursorField];
+  const cursor = typeof cursorText === 'string' ? cursorText : undefined;
+  const local = cursor === undefined ? undefined : parseLocal(cursor);
+  if (cursor !== undefined && local === undefined) anomaly ??= `unreadable ${cursorField} "${cursor}"`;
+  return {
+    record: { id, ...record, transferred_at: local === undefined ? null : offsets.toIso(local) },
+    id,
+    cursor,
+    anomaly,
+  };
+}

@@ -1,0 +1,22 @@
+import type { StreamDefinition } from './definition.js';
+import { shapeRecord } from './record-shape.js';
+
+/** The seven fields of chat_9, in the documented order (the order also fixes the id hash). */
+export const TRANSFER_FIELDS = [
+  'conn_id',
+  'transfer_agent_id',
+  'transfer_agent_name',
+  'receiver_agent_id',
+  'receiver_agent_name',
+  'channel',
+  'date',
+] as const;
+
+export const transfers: StreamDefinition = {
+  name: 'transfers',
+  report: 'chat_9',
+  schemaFile: 'transfers.json',
+  primaryKey: [['id']],
+  cursorField: ['date'],
+  transform: (raw, offsets) => shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets),
+};
