@@ -1,5 +1,5 @@
 // nock 15 intercepts undici through a path that calls Promise.withResolvers, which Node 20 lacks.
-if (typeof Promise.withResolvers !== 'function') {
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
     writable: true,

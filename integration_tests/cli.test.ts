@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { messagesOfType, runCli, traces, writeJsonFiles } from '../test-support/run-cli.js';
+
+const TOKEN = 'tok-SECRET-4f9a1c';
+const goodConfig = {
+  wolkvox_server: 'wv0032',
+  wolkvox_token: TOKEN,
+  start_date: '2026-01-01',
+  base_url: 'http://127.0.0.1:9',
+};
+const catalog = {
+  streams: [
+    {
+      stream: { name: 'transfers', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append',
+    },
+  ],
+};
+
+/** Spec rules of Airbyte's acceptance tests (shared/airbyte-conventions.md). */
+function assertAcceptanceRules(schema: unknown, path = '$'): void {
+  if (typeof schema !== 'object' || schema === null) return;
+  const node = schema as Record<string, unknown>;
+  for (const forbidden of ['anyOf', 'allOf', 'not', '$ref', 'patternProperties', 'if', 'then', 'else']) {
+    expect(node, `${path} uses ${forbidden}`).not.toHaveProperty(forbidden);
+  }
+  if (Array.isArray(node.type)) {
+    expect(node.type.length === 1 || (node.type.length === 2 && node.type.includes('null')), `${path}.type`).toBe(
+      true,
+    );
+  }
+  if ('additionalProperties' in node) expect(node.additionalProperties, `${path}.additionalProperties`).toBe(true);
+  const properties = (node.properties ?? {}) as Record<string, unknown>;
+  for (const [name, property] of Object.entries(properties)) assertAcceptanceRules(property, `${path}.${name}`);
+}
+
+describe('spec', () => {
+  it('prints one SPEC that passes the acceptance rules', async () => {
+    const run = await runCli(['spec']);
+    expect(run.exitCode).toBe(0);
+    expect(run.messages).toHaveLength(1);
+    const spec = messagesOfType(run, 'SPEC')[0]!.spec;
+    const connection = spec.connectionSpecification;
+    expect(connection.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(connection.required).toEqual(['wolkvox_server', 'wolkvox_token', 'start_date']);
+    expect(connection.properties.wolkvox_token.airbyte_secret).toBe(true);
+    assertAcceptanceRules(connection);
+    const orders = Object.values(connection.properties).map((property) => (property as { order: number }).order);
+    expect(new Set(orders).size).toBe(orders.length);
+    for (const property of Object.values(connection.properties) as Record<string, unknown>[]) {
+      expect(property.title).toBeTruthy();
+      expect(property.description).toBeTruthy();
+    }
+  });
+});
+
+describe('discover', () => {
+  it('prints the transfers stream', async () => {
+    const files = writeJsonFiles({ config: goodConfig });
+    const run = await runCli(['discover', '--config', files.config!]);
+    expect(run.exitCode).toBe(0);
+    const [stream] = messagesOfType(run, 'CATALOG')[0]!.catalog.streams;
+    expect(stream).toMatchObject({
+      name: 'transfers',
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      source_defined_cursor: true,
+      default_cursor_field: ['date'],
+      source_defined_primary_key: [['id']],
+      is_resumable: true,
+    });
+    const fields = Object.keys(stream.json_schema.properties);
+    for (const field of [
+      'conn_id',
+      'transfer_agent_id',
+      'transfer_agent_name',
+      'receiver_agent_id',
+      'receiver_agent_name',
+      'channel',
+      'date',
+      'id',
+      'transferred_at',
+    ]) {
+      expect(fields).toContain(field);
+    }
+    assertAcceptanceRules(stream.json_schema);
+  });
+
+  it('refuses a bad config with a config_error naming the field, exit 1', async () => {
+    const files = writeJsonFiles({ config: { ...goodConfig, start_date: '2026/01/01' } });
+    const run = await runCli(['discover', '--config', files.config!]);
+    expect(run.exitCode).toBe(1);
+    const [error] = traces(run, 'ERROR');
+    expect(error!.trace.error.failure_type).toBe('config_error');
+    expect(error!.trace.error.message).toContain('start_date');
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('check with bad input', () => {
+  const cases: [string, unknown, string][] = [
+    ['missing token', { ...goodConfig, wolkvox_token: undefined }, 'wolkvox_token'],
+    ['hostile server', { ...goodConfig, wolkvox_server: '0032.evil.com' }, 'wolkvox_server'],
+    ['unknown time zone', { ...goodConfig, timezone: 'Mars/Olympus' }, 'timezone'],
+    ['impossible date', { ...goodConfig, start_date: '2026-02-30' }, 'start_date'],
+    ['end before start', { ...goodConfig, end_date: '2025-12-31' }, 'end_date'],
+    ['plain http to a remote host', { ...goodConfig, base_url: 'http://example.com' }, 'base_url'],
+    ['config that is not an object', [1, 2], 'JSON object'],
+  ];
+  for (const [title, config, expected] of cases) {
+    it(`${title}: CONNECTION_STATUS FAILED, exit 0`, async () => {
+      const files = writeJsonFiles({ config });
+      const run = await runCli(['check', '--config', files.config!]);
+      expect(run.exitCode).toBe(0);
+      expect(run.messages).toHaveLength(1);
+      const status = messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus;
+      expect(status.status).toBe('FAILED');
+      expect(status.message).toContain(expected);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    });
+  }
+
+  it('a config file that is not JSON', async () => {
+    const files = writeJsonFiles({ config: '{"wolkvox_token": "tok-SECRET-4f9a1c", ' });
+    const run = await runCli(['check', '--config', files.config!]);
+    expect(run.exitCode).toBe(0);
+    expect(messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus.message).toContain('not valid JSON');
+  });
+
+  it('a config file that does not exist', async () => {
+    const run = await runCli(['check', '--config', '/nonexistent/config.json']);
+    expect(messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus.message).toContain('does not exist');
+  });
+});
+
+describe('read with bad input', () => {
+  it('a catalog that is not a catalog', async () => {
+    const files = writeJsonFiles({ config: goodConfig, catalog: { streams: 'no' } });
+    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!]);
+    expect(run.exitCode).toBe(1);
+    expect(traces(run, 'ERROR')[0]!.trace.error).toMatchObject({ failure_type: 'config_error' });
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a state that is unusable', async () => {
+    const files = writeJsonFiles({ config: goodConfig, catalog, state: '"yesterday"' });
+    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!, '--state', files.state!]);
+    expect(run.exitCode).toBe(1);
+    expect(traces(run, 'ERROR')[0]!.trace.error.message).toContain('state');
+  });
+
+  it('an unknown stream gives an ERROR trace naming it and a non-zero exit', async () => {
+    const unknown = {
+      streams: [{ ...catalog.streams[0], stream: { ...catalog.streams[0]!.stream, name: 'calls' } }],
+    };
+    const files = writeJsonFiles({ config: goodConfig, catalog: unknown });
+    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!]);
+    expect(run.exitCode).not.toBe(0);
+    const [error] = traces(run, 'ERROR');
+    expect(error!.trace.error.stream_descriptor).toEqual({ name: 'calls' });
+    expect(error!.trace.error.message).toContain('calls');
+  });
+});
+
+describe('command line', () => {
+  it('--version prints the package version', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI_PATH } = await import('../test-support/run-cli.js');
+    const result = spawnSync(process.execPath, [CLI_PATH, '--version'], { encoding: 'utf8' });
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('an unknown command fails with usage on stderr and nothing on stdout', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI_PATH } = await import('../test-support/run-cli.js');
+    const result = spawnSync(process.execPath, [CLI_PATH, 'sing'], { encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Unknown argument');
+  });
+});

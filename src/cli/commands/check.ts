@@ -1,0 +1,52 @@
+import type { ConnectorConfig } from '../../config/config.js';
+import { ConnectorError } from '../../errors/index.js';
+import { connectionStatusMessage } from '../../protocol/messages.js';
+import { asConnectorError, errorTraceMessage, exitCodeOf, isConfigError } from '../../protocol/failure.js';
+import { transfers } from '../../streams/transfers.js';
+import { formatLocal } from '../../time/local-time.js';
+import { wallClockAt } from '../../time/zone.js';
+import { createClient } from '../create-client.js';
+import { loadConfig } from '../load-config.js';
+import type { CommandContext } from '../run-command.js';
+
+const CHECK_WINDOW_SECONDS = 3600;
+
+/** One cheap call: the last hour of the first stream's report, no retries (exactly one unit of quota). */
+async function probe(config: ConnectorConfig): Promise<string> {
+  const client = createClient({ ...config, maxRetries: 0, callBudget: 1 });
+  try {
+    const to = wallClockAt(config.timezone, Date.now());
+    const from = to - CHECK_WINDOW_SECONDS;
+    let records = 0;
+    const result = await client.readWindow(
+      { report: transfers.report, from, to },
+      { onRecord: () => void records++, onRestart: () => undefined },
+    );
+    const where = `Wolkvox server ${config.server}`;
+    if (result.notFound) {
+      return (
+        `Connected to ${where}; it holds no transfers (${transfers.report}) between ${formatLocal(from)} and ` +
+        `${formatLocal(to)}. Wolkvox answers the same way when the report is not enabled for the operation: ` +
+        `if syncs stay empty, ask Wolkvox to enable the ${transfers.report} report.`
+      );
+    }
+    return `Connected to ${where}: ${records} transfers in the last hour.`;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Config problems give CONNECTION_STATUS FAILED and exit 0; other failures also give a TRACE ERROR. */
+export async function check(context: CommandContext, configPath: string): Promise<number> {
+  const { emitter } = context;
+  try {
+    const config = await loadConfig(context, configPath);
+    await emitter.emit(connectionStatusMessage('SUCCEEDED', await probe(config)));
+    return 0;
+  } catch (thrown) {
+    const error: ConnectorError = asConnectorError(thrown);
+    if (!isConfigError(error)) await emitter.emit(errorTraceMessage(error));
+    await emitter.emit(connectionStatusMessage('FAILED', error.message));
+    return isConfigError(error) ? 0 : exitCodeOf(error);
+  }
+}

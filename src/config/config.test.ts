@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/index.js';
+import { parseLocal } from '../time/local-time.js';
+import { resolveConfig } from './config.js';
+
+const base = { wolkvox_server: '0032', wolkvox_token: 'secret-token', start_date: '2026-03-01' };
+
+describe('resolveConfig', () => {
+  it('applies defaults and normalises the server', () => {
+    const config = resolveConfig({ ...base, wolkvox_server: 'WV0032' });
+    expect(config).toMatchObject({
+      server: '0032',
+      timezone: 'America/Bogota',
+      baseUrl: 'https://wv0032.wolkvox.com',
+      lookbackSeconds: 0,
+      callBudget: undefined,
+      maxWindowDays: 31,
+      maxConcurrentRequests: 1,
+      maxRetries: 5,
+      recordsPerCallLimit: 60_000,
+      endDate: undefined,
+    });
+    expect(config.startDate).toBe(parseLocal('2026-03-01 00:00:00'));
+  });
+
+  it('reads a date-only end_date as the end of that day, both bounds inclusive', () => {
+    const config = resolveConfig({ ...base, end_date: '2026-03-31', start_date: '2026-03-01 08:30:00' });
+    expect(config.endDate).toBe(parseLocal('2026-03-31 23:59:59'));
+    expect(config.startDate).toBe(parseLocal('2026-03-01 08:30:00'));
+  });
+
+  it('accepts http only for loopback base URLs and trims a trailing slash', () => {
+    expect(resolveConfig({ ...base, base_url: 'http://127.0.0.1:8080/' }).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(resolveConfig({ ...base, base_url: 'http://localhost:1/proxy/' }).baseUrl).toBe('http://localhost:1/proxy');
+    expect(() => resolveConfig({ ...base, base_url: 'http://10.0.0.1' })).toThrow(/loopback/);
+    expect(() => resolveConfig({ ...base, base_url: 'https://user:pw@host.example' })).toThrow(/credentials/);
+  });
+
+  it.each([
+    [{ ...base, wolkvox_server: '32' }, 'wolkvox_server'],
+    [{ ...base, wolkvox_server: '../0032' }, 'wolkvox_server'],
+    [{ ...base, wolkvox_server: '0032 ' }, 'wolkvox_server'],
+    [{ ...base, start_date: '2026-13-01' }, 'start_date'],
+    [{ ...base, start_date: '2026-03-01T00:00:00' }, 'start_date'],
+    [{ ...base, end_date: '2026-02-28' }, 'end_date'],
+    [{ ...base, timezone: 'Bogota' }, 'timezone'],
+    [{ ...base, lookback_window_minutes: -5 }, 'lookback_window_minutes'],
+    [{ ...base, max_concurrent_requests: 3 }, 'max_concurrent_requests'],
+    [{ wolkvox_server: '0032' }, 'wolkvox_token'],
+  ])('refuses %j naming %s', (raw, field) => {
+    expect(() => resolveConfig(raw)).toThrow(ConfigError);
+    expect(() => resolveConfig(raw)).toThrow(field);
+  });
+
+  it('never echoes the token in a validation message', () => {
+    try {
+      resolveConfig({ ...base, wolkvox_token: 42 });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('wolkvox_token');
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import type { Writable } from 'node:stream';
+import type { AirbyteMessage } from './messages.js';
+import type { Redactor } from './redact.js';
+
+const FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Writes one AirbyteMessage per line to stdout, and nothing else ever goes there. Lines are batched
+ * into 64 KiB writes (one write per record costs more than the record), every line passes through
+ * the secret redactor, and `emit` returns a promise whenever the stream asks to wait, so a slow
+ * reader of stdout slows the sync instead of filling memory.
+ */
+export class MessageEmitter {
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private redact: Redactor;
+
+  constructor(
+    private readonly out: Writable,
+    redact: Redactor = (text) => text,
+  ) {
+    this.redact = redact;
+  }
+
+  /** Secrets become known only once the config is read; from then on every line is masked. */
+  setRedactor(redact: Redactor): void {
+    this.redact = redact;
+  }
+
+  emit(message: AirbyteMessage): void | Promise<void> {
+    const line = this.redact(JSON.stringify(message));
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
+  }
+
+  /** Writes what is batched; resolves once the stream can take more. */
+  flush(): void | Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.out.write(chunk)) return;
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.out.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.out.off('drain', onDrain);
+        reject(error);
+      };
+      this.out.once('drain', onDrain);
+      this.out.once('error', onError);
+    });
+  }
+
+  /** Flushes and waits until everything written has been handed to the OS. */
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => {
+      if (this.out.writableNeedDrain) this.out.once('drain', () => resolve());
+      else resolve();
+    });
+  }
+}
