@@ -109,7 +109,8 @@ export function resolveConfig(raw: unknown): ConnectorConfig {
   const callBudget = config.max_api_calls_per_sync;
   return {
     server,
-    token: config.wolkvox_token as string,
+    // A pasted token often ends in a line break, which no HTTP header may carry.
+    token: (config.wolkvox_token as string).trim(),
     startDate,
     endDate,
     timezone,

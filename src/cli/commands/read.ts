@@ -38,7 +38,7 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
 /** Reads one stream with its STARTED/RUNNING/COMPLETE statuses; returns the error that stopped it, if any. */
 async function readConfiguredStream(
   context: CommandContext,
-  client: ReportsClient & { close(): Promise<void> },
+  client: ReportsClient,
   config: ConnectorConfig,
   configured: ConfiguredStream,
   state: unknown,

@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TransientError } from '../errors/index.js';
+import { parseLocal } from '../time/local-time.js';
+import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
+import { WolkvoxRetriesExhaustedError } from './errors.js';
+import type { RawRecord, RestartInfo } from './types.js';
+
+// Failures nock cannot imitate on undici (resets, refused connections, timeouts), on a real local server.
+
+const TOKEN = 'tok-SECRET-7f3a9c1e55';
+const WINDOW = {
+  report: 'chat_9',
+  from: parseLocal('2026-08-12 00:00:00') ?? 0,
+  to: parseLocal('2026-08-12 23:59:59') ?? 0,
+};
+const RECORDS = Array.from({ length: 5 }, (_, i) => ({ conn_id: String(i), receiver_agent_name: 'SKILL' }));
+const OK_BODY = JSON.stringify({ code: 200, error: null, msg: '5 records were found', data: RECORDS });
+
+type Handler = (request: IncomingMessage, response: ServerResponse, call: number) => void;
+
+let server: Server | undefined;
+
+/** Serves `handler` on 127.0.0.1; `call` counts requests from 1. */
+async function serve(handler: Handler): Promise<string> {
+  let calls = 0;
+  server = createServer((request, response) => handler(request, response, (calls += 1)));
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  running?.closeAllConnections();
+  if (running) await new Promise((resolve) => running.close(resolve));
+});
+
+function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
+  const client = createWolkvoxClient({
+    baseUrl,
+    server: '0032',
+    token: TOKEN,
+    maxRetries: 2,
+    sleep: async () => undefined,
+    random: () => 0.5,
+    ...options,
+  });
+  const records: RawRecord[] = [];
+  const restarts: RestartInfo[] = [];
+  const sink = {
+    onRecord: (r: RawRecord) => void records.push(r),
+    onRestart: (i: RestartInfo) => void restarts.push(i),
+  };
+  return {
+    client,
+    records,
+    restarts,
+    read: (signal?: AbortSignal) => client.readWindow(WINDOW, sink, signal),
+  };
+}
+
+function ok(response: ServerResponse) {
+  response.writeHead(200, { 'content-type': 'application/json' }).end(OK_BODY);
+}
+
+describe('network failures', () => {
+  it('a reset in the middle of the body: onRestart, then every record comes again', async () => {
+    const baseUrl = await serve((request, response, call) => {
+      if (call > 1) return ok(response);
+      const head = OK_BODY.slice(0, OK_BODY.indexOf('{"conn_id":"3"'));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(head, () => setTimeout(() => request.socket.destroy(), 50));
+    });
+    const { client, read, records, restarts } = setup(baseUrl, { streamingThresholdBytes: 1 });
+    try {
+      expect(await read()).toEqual({ recordCount: 5, notFound: false, calls: 2 });
+    } finally {
+      await client.close();
+    }
+    expect(records).toEqual([...RECORDS.slice(0, 3), ...RECORDS]);
+    expect(restarts).toEqual([
+      {
+        attempt: 1,
+        delayMs: 1000,
+        reason: expect.stringMatching(/^connection failed while reading the body, after 3 records \(/),
+      },
+    ]);
+  });
+
+  it('a refused connection is retried, then reported as transient with the attempts made', async () => {
+    const baseUrl = await serve(() => undefined);
+    server?.close(); // free port, nobody listening
+    const { client, read } = setup(baseUrl);
+    const error = await read().catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toMatch(
+      /after 3 attempts; last failure: connection failed before an answer \(ECONNREFUSED/,
+    );
+    expect(client.callsMade).toBe(3);
+  });
+
+  it('a response that does not come in time is retried', async () => {
+    const baseUrl = await serve((_request, response, call) => {
+      if (call > 1) ok(response); // the first request is left hanging
+    });
+    const dispatcher = new Agent({ headersTimeout: 100 });
+    const { read, restarts } = setup(baseUrl, { dispatcher });
+    try {
+      expect(await read()).toEqual({ recordCount: 5, notFound: false, calls: 2 });
+    } finally {
+      await dispatcher.destroy();
+    }
+    expect(restarts).toEqual([]);
+  });
+
+  it('keeps the token out of a network error that quotes it', async () => {
+    const dispatcher = new Agent({
+      connect: (_options, callback) =>
+        callback(new Error(`connect failed, headers: wolkvox-token: ${TOKEN}`), null),
+    });
+    const { read } = setup('http://127.0.0.1:9', { dispatcher });
+    const error = await read().catch((e: unknown) => e);
+    await dispatcher.destroy();
+    expect((error as Error).message).toContain('wolkvox-token: **********');
+    for (let e: unknown = error; e instanceof Error; e = e.cause) {
+      expect(e.message).not.toContain(TOKEN);
+      expect(e.stack).not.toContain(TOKEN);
+    }
+    expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
+  });
+});
+
+describe('abort', () => {
+  it('stops the request in flight and rejects with the reason', async () => {
+    const baseUrl = await serve(() => undefined); // never answers
+    const { client, read } = setup(baseUrl);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop now')), 50);
+    const started = Date.now();
+    await expect(read(controller.signal)).rejects.toThrow('stop now');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(client.callsMade).toBe(1);
+    await client.close();
+  });
+});
+
+describe('concurrency', () => {
+  it.each([1, 2] as const)('never has more than %i request(s) in flight', async (limit) => {
+    let inFlight = 0;
+    let peak = 0;
+    const baseUrl = await serve((_request, response) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      response.on('close', () => (inFlight -= 1));
+      setTimeout(() => ok(response), 30);
+    });
+    const { client, read } = setup(baseUrl, { maxConcurrentRequests: limit });
+    const results = await Promise.all(Array.from({ length: 6 }, () => read()));
+    await client.close();
+    expect(results.every((result) => result.recordCount === 5)).toBe(true);
+    expect(client.callsMade).toBe(6);
+    expect(peak).toBe(limit);
+  });
+});

@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeBody, envelopeDetail, MalformedBodyError, readErrorDetail } from './decode.js';
+import type { RawRecord } from './types.js';
+
+/** The body in chunks of `size` bytes (a multi-byte character may be split across two chunks). */
+async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
+const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
+
+async function decodeAll(text: string, threshold: number, chunkSize = 7) {
+  const records: RawRecord[] = [];
+  const envelope = await decodeBody(
+    chunked(text, chunkSize),
+    (record) => void records.push(record),
+    threshold,
+  );
+  return { records, envelope };
+}
+
+describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) => {
+  it('hands out every element of a data list, in order, with the envelope fields', async () => {
+    const body =
+      '{"code":200,"error":null,"msg":"2 records were found","data":[{"conn_id":"a"},{"conn_id":"b"}]}';
+    const { records, envelope } = await decodeAll(body, threshold);
+    expect(records).toEqual([{ conn_id: 'a' }, { conn_id: 'b' }]);
+    expect(envelope).toEqual({ code: 200, error: null, msg: '2 records were found', hasData: true });
+  });
+
+  it('takes a single object in data as one record, and a code given as a string', async () => {
+    const { records, envelope } = await decodeAll(
+      '{"code":"200","msg":"1","data":{"conn_id":"solo"}}',
+      threshold,
+    );
+    expect(records).toEqual([{ conn_id: 'solo' }]);
+    expect(envelope.code).toBe('200');
+  });
+
+  it('keeps unknown fields, nested values and non-string values as they are', async () => {
+    const record = { conn_id: 'x', extra: { deep: [1, 'two', null, true] }, n: -1.5e3, flag: false };
+    const { records } = await decodeAll(
+      JSON.stringify({ code: 200, data: [record], more: { x: [1] } }),
+      threshold,
+    );
+    expect(records).toEqual([record]);
+  });
+
+  it('reads multi-byte characters split across chunks, and drops a byte-order mark', async () => {
+    const body = '\ufeff{"code":200,"data":[{"name":"Gómez Núñez 💬"}]}';
+    const { records } = await decodeAll(body, threshold, 1);
+    expect(records).toEqual([{ name: 'Gómez Núñez 💬' }]);
+  });
+
+  it('reports an empty list as data with no records, and a null or missing data as no data', async () => {
+    expect((await decodeAll('{"code":200,"data":[]}', threshold)).envelope.hasData).toBe(true);
+    expect((await decodeAll('{"code":200,"data":null}', threshold)).envelope.hasData).toBe(false);
+    const missing = await decodeAll(
+      '{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED"}',
+      threshold,
+    );
+    expect(missing.envelope).toEqual({
+      code: 403,
+      error: 'FORBIDDEN',
+      msg: 'TOKEN LIMIT EXCEEDED',
+      hasData: false,
+    });
+  });
+
+  it.each([
+    ['not JSON', '<html><body>Service Unavailable</body></html>'],
+    ['empty', ''],
+    ['a list instead of the envelope', '[{"conn_id":"a"}]'],
+    ['a bare string', '"ok"'],
+    ['a data element that is not an object', '{"code":200,"data":[{"a":1},"b"]}'],
+    ['trailing garbage', '{"code":200,"data":[]} {}'],
+  ])('refuses a body that is %s', async (_what, body) => {
+    await expect(decodeAll(body, threshold)).rejects.toThrow(MalformedBodyError);
+  });
+
+  it('refuses every truncation of a valid body', async () => {
+    const body = '{"code":200,"error":null,"msg":"2","data":[{"conn_id":"a","n":12},{"conn_id":"b"}]}';
+    for (let cut = 0; cut < body.length; cut += 1) {
+      await expect(decodeAll(body.slice(0, cut), threshold), `cut at ${cut}`).rejects.toThrow(
+        /truncated or non-JSON body/,
+      );
+    }
+  });
+
+  it('pauses while onRecord is pending (backpressure) and resumes when it settles', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ conn_id: `c${i}`, pad: 'x'.repeat(50) }));
+    const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
+    let pulled = 0;
+    async function* body() {
+      for (let offset = 0; offset < bytes.length; offset += 100) {
+        pulled += 1;
+        yield bytes.subarray(offset, offset + 100);
+      }
+    }
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const seen: RawRecord[] = [];
+    const decoding = decodeBody(
+      body(),
+      (record) => {
+        seen.push(record);
+        return seen.length === 1 ? released : undefined;
+      },
+      threshold,
+    );
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(1);
+    // Streaming stops pulling the body; the whole path has already read it (it is under the threshold).
+    if (threshold === PATHS.streaming) expect(pulled).toBeLessThan(5);
+    release();
+    await decoding;
+    expect(seen).toEqual(records);
+  });
+});
+
+describe('decodeBody, both paths', () => {
+  it('agree with JSON.parse on arbitrary records and chunkings', async () => {
+    const record = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { maxLength: 8 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (data, size) => {
+          const body = JSON.stringify({ code: 200, error: null, msg: 'm', data });
+          const expected = JSON.parse(body).data as RawRecord[];
+          const whole = await decodeAll(body, PATHS.whole, size);
+          const streaming = await decodeAll(body, PATHS.streaming, size);
+          expect(whole.records).toEqual(expected);
+          expect(streaming.records).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('switches to streaming once the buffered head reaches the threshold, losing nothing', async () => {
+    const data = Array.from({ length: 1000 }, (_, i) => ({ conn_id: String(i) }));
+    const { records } = await decodeAll(JSON.stringify({ code: 200, data }), 5_000, 333);
+    expect(records).toEqual(data);
+  });
+});
+
+describe('readErrorDetail', () => {
+  it('gives "error: msg" of a JSON envelope', async () => {
+    const body = '{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED","data":null}';
+    expect(await readErrorDetail(chunked(body, 5))).toBe('FORBIDDEN: TOKEN LIMIT EXCEEDED');
+  });
+
+  it('gives the start of a non-JSON body on one line, and reads no more than its cap', async () => {
+    expect(await readErrorDetail(chunked('<h1>Down for\n  maintenance</h1>', 4))).toBe(
+      '<h1>Down for maintenance</h1>',
+    );
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled += 1;
+        yield Buffer.alloc(1024, 'a');
+      }
+    }
+    const detail = await readErrorDetail(endless());
+    expect(pulled).toBe(64);
+    expect(detail).toBe(`${'a'.repeat(300)}...`);
+  });
+
+  it('envelopeDetail skips empty parts', () => {
+    expect(envelopeDetail({ error: null, msg: 'Validate dates entered' })).toBe('Validate dates entered');
+    expect(envelopeDetail({ error: '', msg: '  ' })).toBe('');
+  });
+});
