@@ -1,0 +1,142 @@
+import { formatLocal, type LocalSeconds } from '../time/local-time.js';
+import type { SyncOutput } from './output.js';
+import type { EmittedRecord } from './window-reader.js';
+import { windowLength, type Window } from './window-planner.js';
+
+/** Anomalies logged one by one before only the total is given. */
+const ANOMALIES_LOGGED = 3;
+/** Relative change that makes a new row estimate worth sending. */
+const ESTIMATE_CHANGE = 0.1;
+
+export interface SyncTotals {
+  records: number;
+  /** Windows read in full. */
+  windows: number;
+  calls: number;
+  /** Truncated windows that were split and read again. */
+  splits: number;
+  /** Responses that reached the cap (splits, and one-second windows that could not be split). */
+  truncatedCalls: number;
+  /** Records without a readable date (delivered by the window that returned them). */
+  undatedRecords: number;
+  /** Records whose fields did not have the documented shape. */
+  anomalies: number;
+}
+
+export function describeWindow(window: Window): string {
+  return `${formatLocal(window.from)} to ${formatLocal(window.to)}`;
+}
+
+/** Counts what a sync did, and says it: per-window INFO, warnings, row estimates, totals. */
+export class SyncProgress {
+  readonly totals: SyncTotals = {
+    records: 0,
+    windows: 0,
+    calls: 0,
+    splits: 0,
+    truncatedCalls: 0,
+    undatedRecords: 0,
+    anomalies: 0,
+  };
+  private readonly callsAtStart: number;
+  private callsBeforeWindow: number;
+  private recordsInWindow = 0;
+  private splitsInWindow = 0;
+  /** Seconds of the range read in full so far. */
+  private secondsRead = 0;
+  private lastEstimate: number | undefined;
+
+  constructor(
+    private readonly output: SyncOutput,
+    private readonly stream: string,
+    private readonly callsMade: () => number,
+  ) {
+    this.callsAtStart = callsMade();
+    this.callsBeforeWindow = this.callsAtStart;
+  }
+
+  recordEmitted({ anomaly, undated }: EmittedRecord): void {
+    this.totals.records += 1;
+    this.recordsInWindow += 1;
+    if (undated) this.totals.undatedRecords += 1;
+    if (anomaly === undefined) return;
+    this.totals.anomalies += 1;
+    if (this.totals.anomalies <= ANOMALIES_LOGGED) {
+      this.output.log('WARN', `${this.stream}: a record does not have the documented shape (${anomaly}).`);
+    }
+  }
+
+  get callsSoFar(): number {
+    return this.callsMade() - this.callsAtStart;
+  }
+
+  /** A one-second window came back at the cap: nothing smaller can be asked for. */
+  unsplittable(window: Window, cap: number): void {
+    this.totals.truncatedCalls += 1;
+    this.output.log(
+      'WARN',
+      `${this.stream}: the one-second window ${formatLocal(window.from)} returned ${cap} records or more, ` +
+        'the most one call returns; it cannot be split, so records of that second may be missing.',
+    );
+  }
+
+  /** `window` came back at the cap and is read again as `next` (and what follows). */
+  split(window: Window, cap: number, next: Window): void {
+    this.totals.truncatedCalls += 1;
+    this.totals.splits += 1;
+    this.splitsInWindow += 1;
+    this.output.log(
+      'WARN',
+      `${this.stream}: ${describeWindow(window)} returned ${cap} records or more, the most one call returns; ` +
+        `reading ${describeWindow(next)} instead.`,
+    );
+  }
+
+  windowCompleted(window: Window, rangeEnd: LocalSeconds): void {
+    this.totals.windows += 1;
+    const calls = this.callsMade();
+    this.output.log(
+      'INFO',
+      `${this.stream}: ${describeWindow(window)}: ${this.recordsInWindow} records, ` +
+        `${calls - this.callsBeforeWindow} calls, ${this.splitsInWindow} splits.`,
+    );
+    this.callsBeforeWindow = calls;
+    this.recordsInWindow = 0;
+    this.splitsInWindow = 0;
+    this.updateEstimate(window, rangeEnd);
+  }
+
+  /** Records so far plus the density seen so far over what is left of the range. */
+  private updateEstimate(window: Window, rangeEnd: LocalSeconds): void {
+    this.secondsRead += windowLength(window);
+    const density = this.totals.records / this.secondsRead;
+    const estimate = Math.round(this.totals.records + density * Math.max(0, rangeEnd - window.to));
+    const last = this.lastEstimate;
+    if (last !== undefined && Math.abs(estimate - last) <= ESTIMATE_CHANGE * Math.max(last, 1)) return;
+    this.lastEstimate = estimate;
+    this.output.estimate(estimate);
+  }
+
+  finish(outcome: string): SyncTotals {
+    this.totals.calls = this.callsSoFar;
+    const { records, windows, calls, splits, truncatedCalls, undatedRecords, anomalies } = this.totals;
+    if (anomalies > ANOMALIES_LOGGED) {
+      this.output.log(
+        'WARN',
+        `${this.stream}: ${anomalies} records in all did not have the documented shape.`,
+      );
+    }
+    if (undatedRecords > 0) {
+      this.output.log(
+        'WARN',
+        `${this.stream}: ${undatedRecords} records had no readable date; each was delivered by the window that returned it.`,
+      );
+    }
+    this.output.log(
+      'INFO',
+      `${this.stream}: ${outcome}: ${records} records, ${windows} windows, ${calls} calls, ` +
+        `${splits} splits, ${truncatedCalls} truncated calls.`,
+    );
+    return this.totals;
+  }
+}

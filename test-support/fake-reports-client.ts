@@ -1,0 +1,136 @@
+import { SystemError } from '../src/errors/index.js';
+import { SECONDS_PER_DAY, type LocalSeconds } from '../src/time/local-time.js';
+import {
+  CallBudgetExhaustedError,
+  type RawRecord,
+  type RecordSink,
+  type ReportsClient,
+  type WindowRequest,
+  type WindowResult,
+} from '../src/wolkvox/types.js';
+
+/** One record the fake API holds, filed under `second` (its `date` field may say otherwise, or nothing). */
+export interface FakeRow {
+  raw: RawRecord;
+  second: LocalSeconds;
+}
+
+/** Which records a response holds when more than `cap` match, and the order of the body. */
+export type ResponseOrder = 'ascending' | 'descending' | { randomSeed: number };
+
+export interface FakeClientOptions {
+  /** Records per call; beyond it the response silently holds only `cap` of them. */
+  cap: number;
+  order?: ResponseOrder;
+  fromInclusive?: boolean;
+  toInclusive?: boolean;
+  /** Requests spanning more than this many days minus one second are refused. */
+  maxRangeDays?: number;
+  /** For the n-th call (1-based), how many records it hands out before its body fails (then it restarts). */
+  failAfter?: (call: number) => number | undefined;
+  /** Calls allowed; the next one throws CallBudgetExhaustedError. */
+  budget?: number;
+}
+
+/** Seeded PRNG (mulberry32): the same request gets the same random order, as a real API would. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function abortError(): Error {
+  return new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/** Every body pauses now and then, so that concurrent windows really interleave. */
+const YIELD_EVERY = 64;
+
+/** An in-memory Reports Manager behind the ReportsClient contract. */
+export class FakeReportsClient implements ReportsClient {
+  callsMade = 0;
+  maxInFlight = 0;
+  readonly requests: WindowRequest[] = [];
+  private inFlight = 0;
+  private rows: FakeRow[] = [];
+
+  constructor(
+    rows: FakeRow[],
+    private readonly options: FakeClientOptions,
+  ) {
+    this.add(rows);
+  }
+
+  /** More records appear (stable order within a second: older first). */
+  add(rows: FakeRow[]): void {
+    this.rows = [...this.rows, ...rows].sort((a, b) => a.second - b.second);
+  }
+
+  async readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult> {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      return await this.respond(request, sink, signal);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async respond(
+    request: WindowRequest,
+    sink: RecordSink,
+    signal?: AbortSignal,
+  ): Promise<WindowResult> {
+    const maxSpan = (this.options.maxRangeDays ?? 31) * SECONDS_PER_DAY - 1;
+    if (request.to - request.from > maxSpan) {
+      throw new SystemError(
+        `The fake API refuses a range of ${request.to - request.from} s (max ${maxSpan}).`,
+      );
+    }
+    const body = this.body(request);
+    let calls = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.options.budget !== undefined && this.callsMade >= this.options.budget) {
+        throw new CallBudgetExhaustedError(this.options.budget);
+      }
+      this.callsMade += 1;
+      calls += 1;
+      this.requests.push(request);
+      const failAt = this.options.failAfter?.(this.callsMade);
+      await new Promise(setImmediate);
+      let failed = false;
+      for (const [index, row] of body.entries()) {
+        if (signal?.aborted) throw abortError();
+        if (index === failAt) {
+          failed = true;
+          break;
+        }
+        await sink.onRecord(row.raw);
+        if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+      }
+      if (!failed) return { recordCount: body.length, notFound: body.length === 0, calls };
+      sink.onRestart({ attempt, delayMs: 0, reason: 'injected failure' });
+    }
+  }
+
+  /** The rows one response holds, in body order. */
+  private body({ from, to }: WindowRequest): FakeRow[] {
+    const { cap, order = 'ascending', fromInclusive = true, toInclusive = true } = this.options;
+    const first = fromInclusive ? from : from + 1;
+    const last = toInclusive ? to : to - 1;
+    const matching = this.rows.filter((row) => row.second >= first && row.second <= last);
+    if (order === 'ascending') return matching.slice(0, cap);
+    if (order === 'descending') return matching.reverse().slice(0, cap);
+    const random = seededRandom(order.randomSeed ^ (from * 31 + to));
+    for (let i = matching.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [matching[i], matching[j]] = [matching[j]!, matching[i]!];
+    }
+    return matching.slice(0, cap);
+  }
+}
