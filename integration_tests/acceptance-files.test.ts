@@ -53,7 +53,9 @@ describe('integration_tests files', () => {
     const records = messagesOfType(run, 'RECORD').map((message) => message.record);
     expect(records.length).toBeGreaterThan(100);
     if (process.env.UPDATE_FIXTURES === '1') {
-      const lines = records.map((record) => JSON.stringify({ stream: record.stream, data: record.data, emitted_at: 0 }));
+      const lines = records.map((record) =>
+        JSON.stringify({ stream: record.stream, data: record.data, emitted_at: 0 }),
+      );
       writeFileSync(file('expected_records.jsonl'), `${lines.join('\n')}\n`);
     }
     const expected = readFileSync(file('expected_records.jsonl'), 'utf8')
@@ -89,7 +91,9 @@ describe('integration_tests files', () => {
 
   it('the configured catalog reads with full_refresh too, emitting state', async () => {
     const catalog = json('configured_catalog.json') as { streams: Record<string, unknown>[] };
-    const fullRefresh = { streams: catalog.streams.map((entry) => ({ ...entry, sync_mode: 'full_refresh' })) };
+    const fullRefresh = {
+      streams: catalog.streams.map((entry) => ({ ...entry, sync_mode: 'full_refresh' })),
+    };
     const files = writeJsonFiles({ config, catalog: fullRefresh });
     const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!]);
     expect(run.exitCode).toBe(0);

@@ -26,13 +26,16 @@ function assertAcceptanceRules(schema: unknown, path = '$'): void {
     expect(node, `${path} uses ${forbidden}`).not.toHaveProperty(forbidden);
   }
   if (Array.isArray(node.type)) {
-    expect(node.type.length === 1 || (node.type.length === 2 && node.type.includes('null')), `${path}.type`).toBe(
-      true,
-    );
+    expect(
+      node.type.length === 1 || (node.type.length === 2 && node.type.includes('null')),
+      `${path}.type`,
+    ).toBe(true);
   }
-  if ('additionalProperties' in node) expect(node.additionalProperties, `${path}.additionalProperties`).toBe(true);
+  if ('additionalProperties' in node)
+    expect(node.additionalProperties, `${path}.additionalProperties`).toBe(true);
   const properties = (node.properties ?? {}) as Record<string, unknown>;
-  for (const [name, property] of Object.entries(properties)) assertAcceptanceRules(property, `${path}.${name}`);
+  for (const [name, property] of Object.entries(properties))
+    assertAcceptanceRules(property, `${path}.${name}`);
 }
 
 describe('spec', () => {
@@ -46,7 +49,9 @@ describe('spec', () => {
     expect(connection.required).toEqual(['wolkvox_server', 'wolkvox_token', 'start_date']);
     expect(connection.properties.wolkvox_token.airbyte_secret).toBe(true);
     assertAcceptanceRules(connection);
-    const orders = Object.values(connection.properties).map((property) => (property as { order: number }).order);
+    const orders = Object.values(connection.properties).map(
+      (property) => (property as { order: number }).order,
+    );
     expect(new Set(orders).size).toBe(orders.length);
     for (const property of Object.values(connection.properties) as Record<string, unknown>[]) {
       expect(property.title).toBeTruthy();
@@ -144,7 +149,15 @@ describe('read with bad input', () => {
 
   it('a state that is unusable', async () => {
     const files = writeJsonFiles({ config: goodConfig, catalog, state: '"yesterday"' });
-    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!, '--state', files.state!]);
+    const run = await runCli([
+      'read',
+      '--config',
+      files.config!,
+      '--catalog',
+      files.catalog!,
+      '--state',
+      files.state!,
+    ]);
     expect(run.exitCode).toBe(1);
     expect(traces(run, 'ERROR')[0]!.trace.error.message).toContain('state');
   });

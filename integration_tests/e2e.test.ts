@@ -4,7 +4,14 @@ import type { RunningSimulator } from '../src/simulator/server.js';
 import { formatLocal, parseLocal } from '../src/time/local-time.js';
 import { wallClockAt } from '../src/time/zone.js';
 import { parseProtocolLines } from '../test-support/protocol-schema.js';
-import { CLI_PATH, messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  CLI_PATH,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 import {
   CATALOG_PATH,
   dataset,
@@ -22,7 +29,8 @@ afterEach(async () => {
 });
 
 const multiset = (ids: string[]) => ids.slice().sort();
-const countBy = (ids: string[]) => ids.reduce((counts, id) => counts.set(id, (counts.get(id) ?? 0) + 1), new Map<string, number>());
+const countBy = (ids: string[]) =>
+  ids.reduce((counts, id) => counts.set(id, (counts.get(id) ?? 0) + 1), new Map<string, number>());
 
 describe('end to end against the Wolkvox simulator', () => {
   it('check succeeds with the record count of the last hour, and says what a 404 may mean', async () => {
@@ -98,7 +106,8 @@ describe('end to end against the Wolkvox simulator', () => {
       const delivered = deliveredIds([killed, resumed]);
       // Nothing lost: every id comes at least as often as the dataset holds it…
       const deliveredCounts = countBy(delivered);
-      for (const [id, count] of countBy(expected)) expect(deliveredCounts.get(id) ?? 0).toBeGreaterThanOrEqual(count);
+      for (const [id, count] of countBy(expected))
+        expect(deliveredCounts.get(id) ?? 0).toBeGreaterThanOrEqual(count);
       // …and what came twice is what the killed run delivered beyond its last checkpoint: at most a window.
       const beyond = recordsBeyondLastState(killed);
       expect(delivered.length - expected.length).toBeLessThanOrEqual(beyond);
@@ -145,7 +154,9 @@ describe('end to end against the Wolkvox simulator', () => {
       expect(sim.stats().total - before).toBeLessThanOrEqual(5);
       runs.push(run);
       state = lastState(run);
-      const warned = messagesOfType(run, 'LOG').some((m) => m.log.level === 'WARN' && /budget/i.test(m.log.message));
+      const warned = messagesOfType(run, 'LOG').some(
+        (m) => m.log.level === 'WARN' && /budget/i.test(m.log.message),
+      );
       if (!warned) break;
     }
     expect(runs.length).toBeGreaterThan(2);
@@ -166,7 +177,8 @@ describe('end to end against the Wolkvox simulator', () => {
     expect(deliveredIds([incremental])).toEqual(expectedIds(sim.dataset.recordsIn(added)));
     const lookback = await readSync(sim, { ...config, lookback_window_minutes: 30 }, lastState(incremental));
     // The lookback re-reads only its own window (the latest 30 minutes of data).
-    const lookbackFrom = parseLocal(messagesOfType(incremental, 'STATE').at(-1)!.state.stream.stream_state.date)! - 1_800;
+    const lookbackFrom =
+      parseLocal(messagesOfType(incremental, 'STATE').at(-1)!.state.stream.stream_state.date)! - 1_800;
     const inLookback = sim.dataset.records(lookbackFrom);
     expect(deliveredIds([lookback])).toEqual(expectedIds(inLookback));
   }, 120_000);
@@ -174,7 +186,13 @@ describe('end to end against the Wolkvox simulator', () => {
   it('a state in the far future yields no record and one STATE', async () => {
     sim = await simulator({ dataset: dataset({ from: '2026-01-01', to: '2026-01-05 23:59:59' }) });
     const state = [
-      { type: 'STREAM', stream: { stream_descriptor: { name: 'transfers' }, stream_state: { date: '2099-12-31 23:59:59', ids_at_date: [] } } },
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: { name: 'transfers' },
+          stream_state: { date: '2099-12-31 23:59:59', ids_at_date: [] },
+        },
+      },
     ];
     const run = await readSync(sim, sim.connectorConfig(), state);
     expect(run.exitCode).toBe(0);
@@ -188,7 +206,14 @@ describe('end to end against the Wolkvox simulator', () => {
 function readUntilStates(config: object, states: number): Promise<CliRun> {
   const files = writeJsonFiles({ config });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, 'read', '--config', files.config!, '--catalog', CATALOG_PATH]);
+    const child = spawn(process.execPath, [
+      CLI_PATH,
+      'read',
+      '--config',
+      files.config!,
+      '--catalog',
+      CATALOG_PATH,
+    ]);
     let stdout = '';
     let seen = 0;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -212,5 +237,6 @@ function readUntilStates(config: object, states: number): Promise<CliRun> {
 function recordsBeyondLastState(run: CliRun): number {
   const states = messagesOfType(run, 'STATE');
   const cursor = states.at(-1)!.state.stream.stream_state.date as string;
-  return messagesOfType(run, 'RECORD').filter((message) => (message.record.data.date as string) >= cursor).length;
+  return messagesOfType(run, 'RECORD').filter((message) => (message.record.data.date as string) >= cursor)
+    .length;
 }

@@ -31,7 +31,9 @@ export class RecordingOutput implements SyncOutput {
   }
 
   get states(): { state: Record<string, unknown>; recordCount: number }[] {
-    return this.events.flatMap((event) => (event.kind === 'state' ? [event] : []));
+    return this.events.flatMap((event) =>
+      event.kind === 'state' ? [{ state: event.state, recordCount: event.recordCount }] : [],
+    );
   }
 
   logs(level: string): string[] {

@@ -33,7 +33,9 @@ export function expectedIds(records: Iterable<object>): string[] {
 }
 
 export function deliveredIds(runs: CliRun[]): string[] {
-  return runs.flatMap((run) => messagesOfType(run, 'RECORD').map((message) => message.record.data.id as string)).sort();
+  return runs
+    .flatMap((run) => messagesOfType(run, 'RECORD').map((message) => message.record.data.id as string))
+    .sort();
 }
 
 export function lastState(run: CliRun): unknown[] {

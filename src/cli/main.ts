@@ -9,18 +9,29 @@ const VERSION = (
 /** Parses the command line and runs one Airbyte command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const configOption = { type: 'string', demandOption: true, describe: 'Path to the config JSON file' } as const;
+  const configOption = {
+    type: 'string',
+    demandOption: true,
+    describe: 'Path to the config JSON file',
+  } as const;
   await yargs(argv)
     .scriptName('source-wolkvox')
     .usage('$0 <command> [options]\n\nAirbyte source for the Wolkvox Reports Manager API.')
     .command('spec', 'Print the connector specification', {}, async () => {
-      exitCode = await runProtocolCommand(async (context) => (await import('./commands/spec.js')).spec(context));
-    })
-    .command('check', 'Validate the config and make one cheap API call', { config: configOption }, async (args) => {
       exitCode = await runProtocolCommand(async (context) =>
-        (await import('./commands/check.js')).check(context, args.config),
+        (await import('./commands/spec.js')).spec(context),
       );
     })
+    .command(
+      'check',
+      'Validate the config and make one cheap API call',
+      { config: configOption },
+      async (args) => {
+        exitCode = await runProtocolCommand(async (context) =>
+          (await import('./commands/check.js')).check(context, args.config),
+        );
+      },
+    )
     .command('discover', 'Print the catalog of streams', { config: configOption }, async (args) => {
       exitCode = await runProtocolCommand(async (context) =>
         (await import('./commands/discover.js')).discover(context, args.config),

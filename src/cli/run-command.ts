@@ -13,7 +13,9 @@ export interface CommandContext {
  * Runs one protocol command with stdout reserved for Airbyte messages. A command returns its exit
  * code; whatever it throws becomes one TRACE ERROR and the exit code of its kind, never a bare stack.
  */
-export async function runProtocolCommand(command: (context: CommandContext) => Promise<number>): Promise<number> {
+export async function runProtocolCommand(
+  command: (context: CommandContext) => Promise<number>,
+): Promise<number> {
   const emitter = new MessageEmitter(process.stdout);
   const context: CommandContext = {
     emitter,

@@ -27,7 +27,10 @@ export class StreamOutput implements SyncOutput {
       this.running = true;
       void this.status('RUNNING');
     }
-    return this.emitter.emit({ type: 'RECORD', record: { stream: this.stream, data, emitted_at: Date.now() } });
+    return this.emitter.emit({
+      type: 'RECORD',
+      record: { stream: this.stream, data, emitted_at: Date.now() },
+    });
   }
 
   async state(streamState: Record<string, unknown>, recordCount: number): Promise<void> {

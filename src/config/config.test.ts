@@ -30,8 +30,12 @@ describe('resolveConfig', () => {
   });
 
   it('accepts http only for loopback base URLs and trims a trailing slash', () => {
-    expect(resolveConfig({ ...base, base_url: 'http://127.0.0.1:8080/' }).baseUrl).toBe('http://127.0.0.1:8080');
-    expect(resolveConfig({ ...base, base_url: 'http://localhost:1/proxy/' }).baseUrl).toBe('http://localhost:1/proxy');
+    expect(resolveConfig({ ...base, base_url: 'http://127.0.0.1:8080/' }).baseUrl).toBe(
+      'http://127.0.0.1:8080',
+    );
+    expect(resolveConfig({ ...base, base_url: 'http://localhost:1/proxy/' }).baseUrl).toBe(
+      'http://localhost:1/proxy',
+    );
     expect(() => resolveConfig({ ...base, base_url: 'http://10.0.0.1' })).toThrow(/loopback/);
     expect(() => resolveConfig({ ...base, base_url: 'https://user:pw@host.example' })).toThrow(/credentials/);
   });

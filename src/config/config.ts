@@ -75,7 +75,10 @@ function resolveBaseUrl(raw: string | undefined, server: string): string {
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol === 'http:' && !loopback) {
-    throw invalid('base_url', `uses plain http for ${url.hostname}; http is accepted only for loopback hosts`);
+    throw invalid(
+      'base_url',
+      `uses plain http for ${url.hostname}; http is accepted only for loopback hosts`,
+    );
   }
   if (url.username || url.password) throw invalid('base_url', 'must not carry credentials');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

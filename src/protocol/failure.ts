@@ -25,7 +25,8 @@ export function isConfigError(error: ConnectorError): boolean {
 }
 
 function stackOf(error: ConnectorError): string | undefined {
-  const cause = error.cause instanceof Error ? `\nCaused by: ${error.cause.stack ?? error.cause.message}` : '';
+  const cause =
+    error.cause instanceof Error ? `\nCaused by: ${error.cause.stack ?? error.cause.message}` : '';
   return error.stack === undefined ? undefined : `${error.stack}${cause}`;
 }
 

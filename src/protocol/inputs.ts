@@ -28,7 +28,9 @@ const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
 export function parseConfiguredCatalog(value: unknown): ConfiguredStream[] {
   const streams = isObject(value) ? value.streams : undefined;
   if (!Array.isArray(streams)) {
-    throw new ConfigError('The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).');
+    throw new ConfigError(
+      'The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).',
+    );
   }
   return streams.map((entry, index) => {
     const name = isObject(entry) && isObject(entry.stream) ? entry.stream.name : undefined;
@@ -66,7 +68,9 @@ export function parseStateInput(value: unknown): Map<string, unknown> {
     for (const [name, streamState] of Object.entries(legacy)) states.set(name, streamState);
     return states;
   }
-  throw new ConfigError('The state file must hold a JSON array of STATE messages (or a legacy state object).');
+  throw new ConfigError(
+    'The state file must hold a JSON array of STATE messages (or a legacy state object).',
+  );
 }
 
 function readStateMessage(message: unknown, index: number, states: Map<string, unknown>): void {
@@ -84,7 +88,9 @@ function readStateMessage(message: unknown, index: number, states: Map<string, u
     return;
   }
   if (state.type === 'GLOBAL' && isObject(state.global) && Array.isArray(state.global.stream_states)) {
-    state.global.stream_states.forEach((entry, inner) => readStateMessage({ type: 'STREAM', stream: entry }, inner, states));
+    state.global.stream_states.forEach((entry, inner) =>
+      readStateMessage({ type: 'STREAM', stream: entry }, inner, states),
+    );
     return;
   }
   if (state.type === 'LEGACY' && isObject(state.data)) {

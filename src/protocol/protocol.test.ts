@@ -63,7 +63,9 @@ describe('failure mapping', () => {
     ] as const;
     for (const [error, failureType, exitCode] of cases) {
       const trace = errorTraceMessage(error, { name: 'transfers' });
-      expect(trace).toMatchObject({ trace: { error: { failure_type: failureType, stream_descriptor: { name: 'transfers' } } } });
+      expect(trace).toMatchObject({
+        trace: { error: { failure_type: failureType, stream_descriptor: { name: 'transfers' } } },
+      });
       expect(exitCodeOf(error)).toBe(exitCode);
     }
   });
@@ -72,7 +74,10 @@ describe('failure mapping', () => {
 describe('state input', () => {
   const streamState = { date: '2026-01-01 00:00:00', ids_at_date: [] };
   it('reads per-stream STATE arrays, wrapped messages, GLOBAL and legacy objects', () => {
-    const perStream = { type: 'STREAM', stream: { stream_descriptor: { name: 'transfers' }, stream_state: streamState } };
+    const perStream = {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 'transfers' }, stream_state: streamState },
+    };
     expect(parseStateInput([perStream]).get('transfers')).toEqual(streamState);
     expect(parseStateInput([{ type: 'STATE', state: perStream }]).get('transfers')).toEqual(streamState);
     expect(parseStateInput({ transfers: streamState }).get('transfers')).toEqual(streamState);

@@ -28,7 +28,8 @@ export function shapeRecord(
   for (const field of apiFields) {
     const value = raw[field];
     const text = asText(value);
-    if (typeof value !== 'string') anomaly ??= value === undefined ? `missing ${field}` : `non-string ${field}`;
+    if (typeof value !== 'string')
+      anomaly ??= value === undefined ? `missing ${field}` : `non-string ${field}`;
     record[field] = text;
     values.push(text);
   }

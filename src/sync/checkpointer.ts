@@ -19,8 +19,9 @@ export class Checkpointer {
     private readonly horizon: LocalSeconds,
   ) {}
 
-  get checkpoint(): Checkpoint {
-    return this.current;
+  /** The last state emitted: where the next sync starts. */
+  get lastEmitted(): Checkpoint {
+    return this.emitted ?? this.current;
   }
 
   recordEmitted(): void {
@@ -39,25 +40,29 @@ export class Checkpointer {
     const cursor = Math.max(this.current.cursor, lastSecond ?? -Infinity, Math.min(window.to, this.horizon));
     let idsAtCursor: string[];
     if (cursor === lastSecond) idsAtCursor = idsAtLastSecond;
-    else if (cursor <= window.to)
-      idsAtCursor = []; // the window holds no record dated then
-    else idsAtCursor = this.current.idsAtCursor; // the cursor stays ahead of this window
+    else if (cursor >= window.from && cursor <= window.to)
+      idsAtCursor = []; // none dated then
+    else idsAtCursor = this.current.idsAtCursor; // the cursor did not move, and lies outside the window
     this.current = { cursor, idsAtCursor };
     if (coversAll) await this.emitIfNew();
   }
 
   /**
-   * At least one state per sync, even with no window read. A complete sync also checkpoints what
-   * it has read; one that stopped early leaves records after its last state to the next sync.
+   * The starting point, before any record: every sync emits a state, even one that reads nothing or
+   * stops before its first window completes (records after it are not covered by it).
    */
-  async finish(how: 'complete' | 'stopped'): Promise<void> {
-    if (this.emitted === undefined) await this.emit();
-    else if (how === 'complete') await this.emitIfNew();
+  async start(): Promise<void> {
+    await this.emit();
+  }
+
+  /** A complete sync checkpoints all it read; one that stopped early leaves the rest to the next. */
+  async finish(): Promise<void> {
+    await this.emitIfNew();
   }
 
   /** Identical states in a row say nothing new (records between them were re-deliveries). */
   private async emitIfNew(): Promise<void> {
-    if (this.emitted === undefined || !sameCheckpoint(this.emitted, this.current)) await this.emit();
+    if (!sameCheckpoint(this.emitted!, this.current)) await this.emit();
   }
 
   private async emit(): Promise<void> {

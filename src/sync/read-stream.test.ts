@@ -61,16 +61,19 @@ describe('syncStream: resuming', () => {
   it('delivers a record added later in the last delivered second, and nothing else again', async () => {
     const rows = steadyRows(30);
     const client = new FakeReportsClient(rows, { cap: 10 });
-    const config = syncConfig({ endDate: at('2026-01-01 01:00:00'), recordsPerCallLimit: 10 });
-    const first = await runSync(client, config);
+    // Now is 00:29:00 on the earliest wall clock on Earth (UTC-12): the cursor stops at the last record.
+    const now = Date.UTC(2026, 0, 1, 12, 29, 0);
+    const config = syncConfig({ endDate: undefined, recordsPerCallLimit: 10 });
+    const first = await runSync(client, config, { now });
     expect(first.output.records).toHaveLength(30);
     const lastSecond = at('2026-01-01 00:29:00');
+    expect(first.summary.finalState.date).toBe(formatLocal(lastSecond));
     const latecomers = [
       transferRow(lastSecond, { conn: 'late' }),
       transferRow(lastSecond + 5, { conn: 'later' }),
     ];
     client.add(latecomers);
-    const second = await runSync(client, config, { state: first.summary.finalState });
+    const second = await runSync(client, config, { state: first.summary.finalState, now: now + 60_000 });
     expect(multiset(second.output.records)).toEqual(expectedRecords(latecomers, 0, Infinity));
   });
 
@@ -108,7 +111,9 @@ describe('syncStream: resuming', () => {
       now: now + 4 * 3_600_000,
       state: first.summary.finalState,
     });
-    expect(multiset(second.output.records)).toEqual(expectedRecords(afternoon, 0, Infinity));
+    expect(multiset(second.output.records)).toEqual(
+      expectedRecords(afternoon, 0, Infinity, 'Pacific/Kiritimati'),
+    );
   });
 });
 
@@ -123,9 +128,9 @@ describe('syncStream: states', () => {
     expect(summary.finalState).toEqual(state);
   });
 
-  it('emits one state for an empty range, and reads full_refresh from start_date ignoring the state', async () => {
+  it('checkpoints an empty range, and reads full_refresh from start_date ignoring the state', async () => {
     const empty = await runSync(new FakeReportsClient([], { cap: 100 }), syncConfig());
-    expect(empty.output.states).toHaveLength(1);
+    expect(empty.output.states.at(-1)?.state).toEqual({ date: '2026-01-31 23:59:59', ids_at_date: [] });
     const rows = steadyRows(5);
     const full = await runSync(new FakeReportsClient(rows, { cap: 100 }), syncConfig(), {
       syncMode: 'full_refresh',
@@ -186,8 +191,7 @@ describe('syncStream: failures', () => {
   });
 
   it('propagates a ConnectorError after the states already emitted', async () => {
-    const rows = steadyRows(100);
-    const client = new FakeReportsClient(rows, { cap: 100 });
+    const client = new FakeReportsClient([], { cap: 100 });
     const failing = {
       get callsMade() {
         return client.callsMade;
@@ -200,7 +204,8 @@ describe('syncStream: failures', () => {
     const output = new RecordingOutput();
     const config = syncConfig({ maxWindowDays: 1, endDate: at('2026-01-10 00:00:00') });
     await expect(runSync(failing, config, { output })).rejects.toThrow('token invalid');
-    expect(output.states).toHaveLength(4);
+    // The starting state, then one per day read before the failure.
+    expect(output.states).toHaveLength(5);
   });
 
   it('warns about a one-second window at the cap, which it cannot split', async () => {

@@ -103,6 +103,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     reader.read(window, gate, signal),
   );
   let budgetExhausted = false;
+  await checkpointer.start();
   try {
     let from = start.from;
     while (from <= start.to) {
@@ -121,18 +122,18 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
       await checkpointer.windowCompleted(window, outcome, ledger.isEmpty);
       from = window.to + 1;
     }
+    await checkpointer.finish();
   } catch (error) {
     if (!(error instanceof CallBudgetExhaustedError)) throw error;
     budgetExhausted = true;
     output.log(
       'WARN',
       `${stream.name}: API call budget reached after ${progress.callsSoFar} calls; ` +
-        `the next sync continues from ${formatLocal(checkpointer.checkpoint.cursor)}.`,
+        `the next sync continues from ${formatLocal(checkpointer.lastEmitted.cursor)}.`,
     );
   } finally {
     await reads.close();
   }
-  await checkpointer.finish(budgetExhausted ? 'stopped' : 'complete');
   const totals = progress.finish(budgetExhausted ? 'stopped at the call budget' : 'sync done');
-  return { ...totals, budgetExhausted, finalState: toStreamState(checkpointer.checkpoint) };
+  return { ...totals, budgetExhausted, finalState: toStreamState(checkpointer.lastEmitted) };
 }

@@ -40,8 +40,6 @@ const NOISE_ALLOWANCE = 1;
 const ERROR_ALLOWANCE = 1.5;
 /** Share of the cap kept free when re-reading a prefix that a truncated response showed in full. */
 const PREFIX_MARGIN = 0.005;
-/** Seconds requested around a window: date_ini = from - 1 and date_end = to + 1. */
-const PADDING_SECONDS = 2;
 
 export function windowLength(window: Window): number {
   return window.to - window.from + 1;

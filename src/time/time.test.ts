@@ -11,7 +11,13 @@ describe('local time', () => {
   });
 
   it('refuses dates that do not exist', () => {
-    for (const text of ['2026-02-29', '2026-04-31 10:00:00', '2026-01-01 24:00:00', '2026-1-1', 'yesterday']) {
+    for (const text of [
+      '2026-02-29',
+      '2026-04-31 10:00:00',
+      '2026-01-01 24:00:00',
+      '2026-1-1',
+      'yesterday',
+    ]) {
       expect(parseLocal(text)).toBeUndefined();
     }
   });

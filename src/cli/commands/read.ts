@@ -26,7 +26,13 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
   let failure: ConnectorError | undefined;
   try {
     for (const configured of catalog) {
-      const error = await readConfiguredStream(context, client, config, configured, states.get(configured.stream.name));
+      const error = await readConfiguredStream(
+        context,
+        client,
+        config,
+        configured,
+        states.get(configured.stream.name),
+      );
       failure ??= error;
     }
   } finally {
