@@ -39,6 +39,36 @@ describe('WindowPlanner', () => {
     expect(requested).toBeGreaterThanOrEqual(98);
   });
 
+  it('shrinks a density-sized window that overshot a little, and halves on a second truncation', () => {
+    const plan = planner(100 * DAY, 100);
+    const first = { from: 0, to: DAY - 1 };
+    // One record every 1,728 s: 50 a day, so a window of about 1.9 days aims at the cap.
+    plan.completed(
+      first,
+      sample(
+        Array.from({ length: 50 }, (_, i) => i * 1_728),
+        false,
+      ),
+    );
+    const sized = plan.windowFrom(DAY);
+    expect(sized.to).toBeLessThan(DAY + MAX - 1);
+    const shuffled = Array.from({ length: 100 }, (_, i) => sized.to - i * 97);
+    plan.truncated(sized, sample(shuffled, false));
+    const retry = plan.windowFrom(DAY);
+    const length = sized.to - sized.from + 1;
+    expect(retry.to - retry.from + 1).toBe(Math.floor(length * 0.87));
+    plan.truncated(
+      retry,
+      sample(
+        shuffled.map((date) => date - length),
+        false,
+      ),
+    );
+    expect(plan.windowFrom(DAY).to - DAY + 1).toBeLessThanOrEqual(
+      Math.floor((retry.to - retry.from + 1) / 2),
+    );
+  });
+
   it('halves a truncated window whose body is not in date order', () => {
     const plan = planner();
     const window = { from: 0, to: 999 };

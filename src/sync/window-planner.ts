@@ -40,6 +40,12 @@ const NOISE_ALLOWANCE = 1;
 const ERROR_ALLOWANCE = 1.5;
 /** Share of the cap kept free when re-reading a prefix that a truncated response showed in full. */
 const PREFIX_MARGIN = 0.005;
+/**
+ * A window sized from the density that still reached the cap most likely overshot by a few
+ * percent, not by half: its first re-read keeps this share of it. A second truncation at the same
+ * start means a real surprise (a burst), and halving takes over.
+ */
+const OVERSHOOT_SHRINK = 0.87;
 
 export function windowLength(window: Window): number {
   return window.to - window.from + 1;
@@ -74,6 +80,8 @@ export class WindowPlanner {
   private split: { from: LocalSeconds; to: LocalSeconds; fromPrefix: boolean } | undefined;
   /** Responses sorted by date are taken as the first `cap` records until a re-read proves otherwise. */
   private prefixTrusted = true;
+  /** Whether the window last planned was sized from a learnt density (not a blind first guess). */
+  private lastWindowSized = false;
 
   constructor(private readonly options: PlannerOptions) {
     // The largest t with t + NOISE_ALLOWANCE * sqrt(t) <= cap - 1.
@@ -87,6 +95,7 @@ export class WindowPlanner {
     const limit = Math.min(this.options.end, from + this.options.maxWindowSeconds - 1);
     // The request also covers from - 1 and to + 1.
     const requestEnd = this.density.secondsHolding(from - 1, this.targetNow(), limit + 1);
+    this.lastWindowSized = requestEnd !== undefined;
     return { from, to: requestEnd === undefined ? limit : clamp(requestEnd - 1, from, limit) };
   }
 
@@ -114,9 +123,15 @@ export class WindowPlanner {
    * first re-read that truncates anyway withdraws that trust for the rest of the sync.
    */
   truncated(window: Window, sample: ResponseSample): void {
-    if (this.split?.from === window.from && this.split.fromPrefix) this.prefixTrusted = false;
+    const again = this.split?.from === window.from;
+    if (again && this.split!.fromPrefix) this.prefixTrusted = false;
     const fromPrefix = this.prefixTrusted && sample.bodyAscending && sample.sortedDates.length > 0;
-    const to = fromPrefix ? this.prefixEnd(window, sample) : this.halfEnd(window, sample);
+    const overshot = !again && this.lastWindowSized;
+    const to = fromPrefix
+      ? this.prefixEnd(window, sample)
+      : overshot
+        ? window.from + Math.max(0, Math.floor(windowLength(window) * OVERSHOOT_SHRINK) - 1)
+        : this.halfEnd(window, sample);
     this.split = { from: window.from, to, fromPrefix };
   }
 
