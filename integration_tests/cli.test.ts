@@ -1,3 +1,4 @@
+import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { describe, expect, it } from 'vitest';
 import { messagesOfType, runCli, traces, writeJsonFiles } from '../test-support/run-cli.js';
 
@@ -75,17 +76,7 @@ describe('discover', () => {
       is_resumable: true,
     });
     const fields = Object.keys(stream.json_schema.properties);
-    for (const field of [
-      'conn_id',
-      'transfer_agent_id',
-      'transfer_agent_name',
-      'receiver_agent_id',
-      'receiver_agent_name',
-      'channel',
-      'date',
-      'id',
-      'transferred_at',
-    ]) {
+    for (const field of [...TRANSFER_FIELDS, 'id', 'transferred_at']) {
       expect(fields).toContain(field);
     }
     assertAcceptanceRules(stream.json_schema);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../src/simulator/random.js';
 import { SystemError } from '../src/errors/index.js';
 import { SECONDS_PER_DAY, type LocalSeconds } from '../src/time/local-time.js';
 import {
@@ -32,17 +33,8 @@ export interface FakeClientOptions {
   budget?: number;
 }
 
-/** Seeded PRNG (mulberry32): the same request gets the same random order, as a real API would. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: the same request gets the same random order, as a real API would. */
+export const seededRandom = mulberry32;
 
 function abortError(): Error {
   return new DOMException('The operation was aborted.', 'AbortError');

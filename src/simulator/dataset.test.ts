@@ -1,3 +1,4 @@
+import { TRANSFER_FIELDS } from '../streams/transfers.js';
 import { describe, expect, it } from 'vitest';
 import { parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { generateDataset, type DatasetOptions } from './dataset.js';
@@ -45,15 +46,7 @@ describe('generateDataset: determinism', () => {
     for (let index = 0; index < january.size; index += 97) {
       const record = januaryRecords[index] as TransferRecord;
       expect(JSON.parse(january.jsonAt(index))).toEqual(record);
-      expect(Object.keys(record)).toEqual([
-        'conn_id',
-        'transfer_agent_id',
-        'transfer_agent_name',
-        'receiver_agent_id',
-        'receiver_agent_name',
-        'channel',
-        'date',
-      ]);
+      expect(Object.keys(record)).toEqual([...TRANSFER_FIELDS]);
       expect(Object.values(record).every((value) => typeof value === 'string')).toBe(true);
       expect(record.date).toMatch(/^2026-01-\d{2} \d{2}:\d{2}:\d{2}$/);
     }

@@ -1,3 +1,4 @@
+import { recordingSink } from '../../test-support/recording-sink.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
@@ -7,7 +8,6 @@ import { TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
-import type { RawRecord, RestartInfo } from './types.js';
 
 // Failures nock cannot imitate on undici (resets, refused connections, timeouts), on a real local server.
 
@@ -49,12 +49,7 @@ function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
     random: () => 0.5,
     ...options,
   });
-  const records: RawRecord[] = [];
-  const restarts: RestartInfo[] = [];
-  const sink = {
-    onRecord: (r: RawRecord) => void records.push(r),
-    onRestart: (i: RestartInfo) => void restarts.push(i),
-  };
+  const { records, restarts, sink } = recordingSink();
   return {
     client,
     records,

@@ -1,3 +1,4 @@
+import { recordingSink } from '../../test-support/recording-sink.js';
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import {
   WolkvoxRequestError,
   WolkvoxRetriesExhaustedError,
 } from './errors.js';
-import { CallBudgetExhaustedError, type RawRecord, type RestartInfo } from './types.js';
+import { CallBudgetExhaustedError } from './types.js';
 
 const ORIGIN = 'https://wv0032.wolkvox.com';
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
@@ -43,12 +44,7 @@ function setup(options: Partial<WolkvoxClientOptions> = {}) {
     random: () => 0.5,
     ...options,
   });
-  const records: RawRecord[] = [];
-  const restarts: RestartInfo[] = [];
-  const sink = {
-    onRecord: (r: RawRecord) => void records.push(r),
-    onRestart: (i: RestartInfo) => void restarts.push(i),
-  };
+  const { records, restarts, sink } = recordingSink();
   const read = () => client.readWindow(WINDOW, sink);
   return { client, clock, sleeps, records, restarts, read };
 }
