@@ -83,6 +83,17 @@ describe('end to end against the Wolkvox simulator', () => {
     expect(traces(run, 'ESTIMATE').length).toBeGreaterThan(0);
   }, 240_000);
 
+  it('with two requests in flight (the API maximum) it delivers exactly the dataset and never exceeds two', async () => {
+    const data = dataset({ from: '2026-01-01', to: '2026-02-28 23:59:59', transfersPerDay: 400 });
+    sim = await simulator({ dataset: data, cap: 1_000, order: 'descending', latencyMs: 10 });
+    const config = { ...sim.connectorConfig(), records_per_call_limit: 1_000, max_concurrent_requests: 2 };
+    const run = await readSync(sim, config);
+    expect(run.exitCode).toBe(0);
+    expect(deliveredIds([run])).toEqual(expectedIds(data.records()));
+    expect(sim.stats().maxInFlight).toBe(2);
+    expect(sim.stats().byStatus['403'] ?? 0).toBe(0);
+  }, 120_000);
+
   it('with 25% injected faults of every kind it still delivers exactly the dataset', async () => {
     const data = dataset({ from: '2026-01-01', to: '2026-01-20 23:59:59' });
     sim = await simulator({ dataset: data, cap: 250, faults: { rate: 0.25, slowMs: 300 } });
