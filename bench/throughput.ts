@@ -1,0 +1,141 @@
+import { fileURLToPath } from 'node:url';
+import type { BaselineSummary } from './baseline-reader.js';
+import {
+  MessageTally,
+  readArgs,
+  requireSuccess,
+  runNode,
+  writeJsonFiles,
+  type MeasuredRun,
+} from './lib/process.js';
+import { median, MB, round } from './lib/report.js';
+import { benchSimulator, completeWindows, presetOver } from './lib/sim.js';
+
+const BASELINE_PATH = fileURLToPath(new URL('./baseline-reader.js', import.meta.url));
+
+export interface ThroughputOptions {
+  days: number;
+  runs: number;
+}
+
+export interface RunFigures {
+  wallMs: number;
+  cpuSeconds: number | undefined;
+  maxRssMB: number | undefined;
+  records: number;
+  /** Bytes the simulator wrote to this client (headers and bodies). */
+  bytesServed: number;
+  calls: number;
+  recordsPerSecond: number;
+  mbPerSecond: number;
+}
+
+export interface SideSummary {
+  runs: RunFigures[];
+  medianRecordsPerSecond: number;
+  medianMBPerSecond: number;
+  medianWallMs: number;
+  medianCpuSeconds: number | undefined;
+  medianMaxRssMB: number | undefined;
+  maxMaxRssMB: number | undefined;
+}
+
+export interface ThroughputResult {
+  dataset: { preset: string; days: number; records: number };
+  windows: number;
+  /** Calls of the connector's warm-up run, and whether every timed run made the same calls. */
+  connectorCalls: number;
+  sameCallsEveryRun: boolean;
+  /** Records the warm-up run delivered (counted on stdout) against the dataset's size. */
+  recordsDelivered: number;
+  connector: SideSummary;
+  baseline: SideSummary;
+  /** Median records/s of the connector over the baseline's. */
+  ratio: number;
+}
+
+function figures(run: MeasuredRun, records: number, bytesServed: number, calls: number): RunFigures {
+  const seconds = run.wallMs / 1000;
+  return {
+    wallMs: round(run.wallMs),
+    cpuSeconds: run.cpuSeconds,
+    maxRssMB: run.maxRssKb === undefined ? undefined : round((run.maxRssKb * 1024) / MB, 1),
+    records,
+    bytesServed,
+    calls,
+    recordsPerSecond: round(records / seconds),
+    mbPerSecond: round(bytesServed / MB / seconds, 1),
+  };
+}
+
+function summarise(runs: RunFigures[]): SideSummary {
+  const defined = (values: (number | undefined)[]) => values.filter((v): v is number => v !== undefined);
+  const rss = defined(runs.map((run) => run.maxRssMB));
+  const cpu = defined(runs.map((run) => run.cpuSeconds));
+  return {
+    runs,
+    medianRecordsPerSecond: round(median(runs.map((run) => run.recordsPerSecond))),
+    medianMBPerSecond: round(median(runs.map((run) => run.mbPerSecond)), 1),
+    medianWallMs: round(median(runs.map((run) => run.wallMs))),
+    medianCpuSeconds: cpu.length > 0 ? round(median(cpu), 2) : undefined,
+    medianMaxRssMB: rss.length > 0 ? round(median(rss), 1) : undefined,
+    maxMaxRssMB: rss.length > 0 ? Math.max(...rss) : undefined,
+  };
+}
+
+/**
+ * A backfill of the `steady` preset (about 5,000 transfers a day) read by the connector, stdout to
+ * /dev/null, alternating with the baseline reader fetching the windows the connector's run used.
+ */
+export async function throughput({ days, runs }: ThroughputOptions): Promise<ThroughputResult> {
+  const dataset = presetOver('steady', days);
+  const { sim, bytes } = await benchSimulator(dataset);
+  try {
+    const args = readArgs(sim.connectorConfig());
+    // Warm-up run, untimed: warms the simulator, checks delivery, and logs the windows.
+    const tally = new MessageTally();
+    sim.resetStats();
+    requireSuccess(await runNode(args, { onLine: tally.onLine }), 'connector warm-up');
+    if (tally.errors.length > 0) throw new Error(`connector warm-up failed: ${tally.errors.join('; ')}`);
+    const warmCalls = sim.calls();
+    const windows = completeWindows(warmCalls);
+    const jobPath = writeJsonFiles({
+      job: { url: sim.url, token: sim.token, server: sim.wolkvoxServer, windows },
+    }).job!;
+    const callKey = (calls: typeof warmCalls) => calls.map((c) => `${c.dateIni}-${c.dateEnd}`).join(',');
+    const warmKey = callKey(warmCalls);
+    let sameCallsEveryRun = true;
+
+    const connectorRuns: RunFigures[] = [];
+    const baselineRuns: RunFigures[] = [];
+    for (let round = 0; round < runs; round++) {
+      sim.resetStats();
+      bytes.reset();
+      const run = await runNode(args, { measureRss: true });
+      requireSuccess(run, 'connector');
+      sameCallsEveryRun &&= callKey(sim.calls()) === warmKey;
+      connectorRuns.push(figures(run, dataset.size, bytes.bytes, sim.stats().total));
+
+      sim.resetStats();
+      bytes.reset();
+      const base = await runNode([BASELINE_PATH, jobPath], { measureRss: true });
+      requireSuccess(base, 'baseline reader');
+      const summary = JSON.parse(base.stderrTail.trim().split('\n').pop() ?? '{}') as BaselineSummary;
+      baselineRuns.push(figures(base, summary.records, bytes.bytes, sim.stats().total));
+    }
+    const connector = summarise(connectorRuns);
+    const baseline = summarise(baselineRuns);
+    return {
+      dataset: { preset: 'steady', days, records: dataset.size },
+      windows: windows.length,
+      connectorCalls: warmCalls.length,
+      sameCallsEveryRun,
+      recordsDelivered: tally.records,
+      connector,
+      baseline,
+      ratio: round(connector.medianRecordsPerSecond / baseline.medianRecordsPerSecond, 2),
+    };
+  } finally {
+    await sim.close();
+  }
+}
