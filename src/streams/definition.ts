@@ -8,6 +8,8 @@ export interface TransformResult {
   id: string;
   /** The cursor value as the API gave it, when it is a string. */
   cursor: string | undefined;
+  /** `cursor` as LocalSeconds; undefined when absent or unreadable. */
+  cursorSeconds: number | undefined;
   /** Why the API record did not have the documented shape, if it did not. */
   anomaly: string | undefined;
 }

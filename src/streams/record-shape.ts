@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parseLocal } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import type { RawRecord } from '../wolkvox/types.js';
@@ -22,7 +22,8 @@ export function shapeRecord(
   cursorField: string,
   offsets: OffsetFormatter,
 ): TransformResult {
-  const record: Record<string, unknown> = {};
+  // Built in output order (id first, set once known): no spread copy, one hidden class per stream.
+  const record: Record<string, unknown> = { id: '' };
   const values: (string | null)[] = [];
   let anomaly: string | undefined;
   for (const field of apiFields) {
@@ -33,15 +34,18 @@ export function shapeRecord(
     record[field] = text;
     values.push(text);
   }
-  const id = createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+  const id = hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
   const cursorText = raw[cursorField];
   const cursor = typeof cursorText === 'string' ? cursorText : undefined;
   const local = cursor === undefined ? undefined : parseLocal(cursor);
   if (cursor !== undefined && local === undefined) anomaly ??= `unreadable ${cursorField} "${cursor}"`;
+  record.id = id;
+  record.transferred_at = local === undefined ? null : offsets.toIso(local, cursor);
   return {
-    record: { id, ...record, transferred_at: local === undefined ? null : offsets.toIso(local) },
+    record,
     id,
     cursor,
+    cursorSeconds: local,
     anomaly,
   };
 }

@@ -45,28 +45,45 @@ export class DeliveredLedger {
  * attempt's records turn out not to be the whole window (restart, truncation) they are merged in.
  */
 export class AttemptTally {
-  private readonly entries = new Map<string, Entry>();
+  // Every copy, in order: cheap to keep, and only read when the attempt is merged into the ledger.
+  private readonly ids: string[] = [];
+  private readonly seconds: (LocalSeconds | undefined)[] = [];
+  private requestEnd = 0;
+  /** Copies so far of the ids the ledger lists: only for those does the count decide anything. */
+  private readonly listedCopies = new Map<string, number>();
 
   /**
    * Counts one more copy of `id`, dated `second` or undated (then any request reaching `requestEnd`
-   * may return it); returns how many this attempt has seen, this one included.
+   * may return it). When the ledger lists `id`, returns how many copies this attempt has seen, this
+   * one included; otherwise 0 (no copy of it is skipped).
    */
-  add(id: string, second: LocalSeconds | undefined, requestEnd: LocalSeconds): number {
-    const entry = this.entries.get(id);
-    if (entry === undefined) {
-      // An undated record filed at requestEnd comes again with the next window's padding.
-      const undated = second === undefined;
-      this.entries.set(id, { keepUntil: second ?? requestEnd + 1, count: 1, undated });
-      return 1;
-    }
-    entry.count += 1;
-    return entry.count;
+  add(id: string, second: LocalSeconds | undefined, requestEnd: LocalSeconds, listed: boolean): number {
+    this.ids.push(id);
+    this.seconds.push(second);
+    this.requestEnd = requestEnd;
+    if (!listed) return 0;
+    const copies = (this.listedCopies.get(id) ?? 0) + 1;
+    this.listedCopies.set(id, copies);
+    return copies;
   }
 
   /** Merges into `ledger` every id, or only the undated ones (a complete window needs no others). */
   mergeInto(ledger: DeliveredLedger, which: 'all' | 'undated'): void {
-    for (const [id, entry] of this.entries) {
-      if (which === 'all' || entry.undated) ledger.raise(id, entry);
+    const entries = new Map<string, Entry>();
+    for (let index = 0; index < this.ids.length; index++) {
+      const second = this.seconds[index];
+      if (which === 'undated' && second !== undefined) continue;
+      const id = this.ids[index]!;
+      const entry = entries.get(id);
+      // An undated record filed at requestEnd comes again with the next window's padding.
+      if (entry === undefined) {
+        entries.set(id, {
+          keepUntil: second ?? this.requestEnd + 1,
+          count: 1,
+          undated: second === undefined,
+        });
+      } else entry.count += 1;
     }
+    for (const [id, entry] of entries) ledger.raise(id, entry);
   }
 }

@@ -1,5 +1,5 @@
 import type { StreamDefinition } from '../streams/definition.js';
-import { parseLocal, type LocalSeconds } from '../time/local-time.js';
+import type { LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import type { RawRecord, RecordSink, ReportsClient } from '../wolkvox/types.js';
 import { AttemptTally, type DeliveredLedger } from './delivered-ledger.js';
@@ -100,13 +100,14 @@ export class WindowReader {
   private onRecord(raw: RawRecord, window: Window, attempt: Attempt): void | Promise<void> {
     const { stream, offsets, ledger, output } = this.options;
     attempt.rawCount += 1;
-    const { record, id, cursor, anomaly } = stream.transform(raw, offsets);
-    const second = cursor === undefined ? undefined : parseLocal(cursor);
+    const { record, id, cursorSeconds: second, anomaly } = stream.transform(raw, offsets);
     if (second !== undefined) {
       if (!attempt.noteDate(second, window)) return;
       attempt.noteInside(second, id);
     }
-    if (attempt.tally.add(id, second, window.to + 1) <= ledger.count(id)) return;
+    const listed = ledger.count(id);
+    const copies = attempt.tally.add(id, second, window.to + 1, listed > 0);
+    if (listed > 0 && copies <= listed) return;
     this.options.onEmitted({ anomaly, undated: second === undefined });
     return output.record(record);
   }

@@ -11,8 +11,44 @@ export const SECONDS_PER_DAY = 86_400;
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/;
 
+function digitPair(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
+/** The last "YYYY-MM-DD " prefix parsed in full, and its midnight: records come by the thousand per day. */
+let lastDayPrefix = '';
+let lastDayStart = 0;
+
 /** "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DD" = midnight) to LocalSeconds; undefined if not a real date/time. */
 export function parseLocal(text: string): LocalSeconds | undefined {
+  if (text.length === 19 && lastDayPrefix !== '' && text.startsWith(lastDayPrefix)) {
+    const hour = digitPair(text, 11);
+    const minute = digitPair(text, 14);
+    const second = digitPair(text, 17);
+    if (
+      hour >= 0 &&
+      hour <= 23 &&
+      minute >= 0 &&
+      minute <= 59 &&
+      second >= 0 &&
+      second <= 59 &&
+      text.charCodeAt(13) === 58 &&
+      text.charCodeAt(16) === 58
+    ) {
+      return lastDayStart + hour * 3600 + minute * 60 + second;
+    }
+  }
+  const parsed = parseLocalSlow(text);
+  if (parsed !== undefined && text.length === 19) {
+    lastDayPrefix = text.slice(0, 11);
+    lastDayStart = parsed - (((parsed % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY);
+  }
+  return parsed;
+}
+
+function parseLocalSlow(text: string): LocalSeconds | undefined {
   const match = DATE_TIME.exec(text);
   if (!match) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;

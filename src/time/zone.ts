@@ -42,7 +42,8 @@ export class OffsetFormatter {
     return formatOffset(DateTime.fromISO(iso, { zone: this.zone }).offset);
   }
 
-  toIso(local: LocalSeconds): string {
+  /** `text`, when given, is `local` as "YYYY-MM-DD HH:MM:SS" (saves formatting it again). */
+  toIso(local: LocalSeconds, text?: string): string {
     const hour = Math.floor(local / 3600);
     let offset = this.hourOffsets.get(hour);
     if (offset === undefined) {
@@ -51,6 +52,7 @@ export class OffsetFormatter {
       if (this.hourOffsets.size > 10_000) this.hourOffsets.clear();
       this.hourOffsets.set(hour, offset);
     }
-    return `${formatLocal(local).replace(' ', 'T')}${offset ?? this.offsetOf(local)}`;
+    const wall = text !== undefined && text.length === 19 ? text : formatLocal(local);
+    return `${wall.slice(0, 10)}T${wall.slice(11)}${offset ?? this.offsetOf(local)}`;
   }
 }

@@ -127,8 +127,14 @@ describe('decodeBody, both paths', () => {
       fc.asyncProperty(
         fc.array(record, { maxLength: 8 }),
         fc.integer({ min: 1, max: 40 }),
-        async (data, size) => {
-          const body = JSON.stringify({ code: 200, error: null, msg: 'm', data });
+        fc.boolean(),
+        async (data, size, pretty) => {
+          // PHP's pretty printer and ours differ; whitespace between tokens must not matter.
+          const body = JSON.stringify(
+            { code: 200, error: null, msg: 'm', data },
+            null,
+            pretty ? 2 : undefined,
+          );
           const expected = JSON.parse(body).data as RawRecord[];
           const whole = await decodeAll(body, PATHS.whole, size);
           const streaming = await decodeAll(body, PATHS.streaming, size);
@@ -136,6 +142,21 @@ describe('decodeBody, both paths', () => {
           expect(streaming.records).toEqual(expected);
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuse a body cut anywhere, as a retryable malformed body', async () => {
+    const data = Array.from({ length: 20 }, (_, i) => ({ conn_id: `c${i}`, name: 'Peña "Lucho" \\ {x}' }));
+    const body = JSON.stringify({ code: 200, error: null, msg: 'm', data });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: body.length - 1 }), async (cut) => {
+        for (const threshold of Object.values(PATHS)) {
+          await expect(decodeAll(body.slice(0, cut), threshold, 13)).rejects.toBeInstanceOf(
+            MalformedBodyError,
+          );
+        }
+      }),
       { numRuns: 200 },
     );
   });
