@@ -1,3 +1,4 @@
+import { renderTable } from '../../src/demo/summary.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -56,20 +57,11 @@ export function machine(): Machine {
   };
 }
 
-/** A plain-text table: first row is the header, numbers right-aligned. */
+/** A plain-text table: first row is the header, numbers right-aligned (the demo's renderer). */
 export function table(rows: readonly (readonly (string | number)[])[]): string {
   const cells = rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)));
-  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const numeric = rows[1]?.map((cell) => typeof cell === 'number') ?? [];
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        numeric[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-      )
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
+  return renderTable(cells[0]!, cells.slice(1), numeric);
 }
 
 export function formatNumber(value: number): string {
