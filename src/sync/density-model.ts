@@ -78,7 +78,12 @@ class PeriodicRate implements RatePredictor {
   learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void {
     const predicted = expectedCount(this, from, to);
     if (predicted !== undefined) {
-      const moved = this.logLevel + SMOOTHING * logError(predicted, sortedDates.length);
+      // One burst moves the level by a bounded step, or it would shrink windows for weeks after.
+      const error = Math.max(
+        -MAX_COUNTED_ERROR,
+        Math.min(MAX_COUNTED_ERROR, logError(predicted, sortedDates.length)),
+      );
+      const moved = this.logLevel + SMOOTHING * error;
       this.logLevel = Math.max(-Math.log(MAX_LEVEL), Math.min(Math.log(MAX_LEVEL), moved));
     }
     let index = 0;
