@@ -14,6 +14,7 @@ export class MessageEmitter {
   private pending: string[] = [];
   private pendingBytes = 0;
   private redact: Redactor;
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly out: Writable,
@@ -41,18 +42,23 @@ export class MessageEmitter {
     this.pending = [];
     this.pendingBytes = 0;
     if (this.out.write(chunk)) return;
-    return new Promise<void>((resolve, reject) => {
-      const onDrain = () => {
-        this.out.off('error', onError);
-        resolve();
+    // One wait per full buffer, shared by every caller that writes before it drains: callers that
+    // ignore the promise (logs, statuses) must not pile up listeners on the stream.
+    this.draining ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        this.out.off('drain', settle);
+        this.out.off('error', settle);
+        this.draining = undefined;
+        if (error) reject(error);
+        else resolve();
       };
-      const onError = (error: Error) => {
-        this.out.off('drain', onDrain);
-        reject(error);
-      };
-      this.out.once('drain', onDrain);
-      this.out.once('error', onError);
+      this.out.once('drain', settle);
+      this.out.once('error', settle);
     });
+    // Callers that ignore the wait must not turn a stream error into an unhandled rejection;
+    // the error still reaches whoever awaits, and the run's EPIPE handler.
+    this.draining.catch(() => undefined);
+    return this.draining;
   }
 
   /** Flushes and waits until everything written has been handed to the OS. */
