@@ -111,18 +111,32 @@ export class FakeReportsClient implements ReportsClient {
   }
 
   /** The rows one response holds, in body order. */
-  private body({ from, to }: WindowRequest): FakeRow[] {
+  private body(request: WindowRequest): FakeRow[] {
     const { cap, order = 'ascending', fromInclusive = true, toInclusive = true } = this.options;
-    const first = fromInclusive ? from : from + 1;
-    const last = toInclusive ? to : to - 1;
+    const first = fromInclusive ? request.from : request.from + 1;
+    const last = toInclusive ? request.to : request.to - 1;
     const matching = this.rows.filter((row) => row.second >= first && row.second <= last);
-    if (order === 'ascending') return matching.slice(0, cap);
-    if (order === 'descending') return matching.reverse().slice(0, cap);
-    const random = seededRandom(order.randomSeed ^ (from * 31 + to));
-    for (let i = matching.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [matching[i], matching[j]] = [matching[j]!, matching[i]!];
-    }
-    return matching.slice(0, cap);
+    return responseBody(matching, cap, order, request);
   }
+}
+
+/**
+ * The first `cap` of the records a request matched (in date order), as the API lists them: in
+ * date order, reversed, or shuffled (the same request always gets the same subset).
+ */
+export function responseBody<T>(
+  matching: ArrayLike<T>,
+  cap: number,
+  order: ResponseOrder,
+  request: { from: LocalSeconds; to: LocalSeconds },
+): T[] {
+  const body = Array.from(matching);
+  if (order === 'ascending') return body.slice(0, cap);
+  if (order === 'descending') return body.reverse().slice(0, cap);
+  const random = seededRandom(order.randomSeed ^ (request.from * 31 + request.to));
+  for (let i = body.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [body[i], body[j]] = [body[j]!, body[i]!];
+  }
+  return body.slice(0, cap);
 }

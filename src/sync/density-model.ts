@@ -1,14 +1,37 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import type { ThinnedSample } from './thinned-sample.js';
 
 const HOUR = 3600;
 const HOURS_PER_DAY = 24;
 const HOURS_PER_WEEK = 168;
 /** Seconds a profile bin must have been observed before its rate is believed. */
 const MIN_EXPOSURE = HOUR;
-/** Weight of the newest window in the level and error averages. */
+/** Weight of the newest window in the level. */
 const SMOOTHING = 0.5;
-/** Largest log error one window adds to a predictor's error average. */
-const MAX_COUNTED_ERROR = 0.3;
+/**
+ * Largest log error one window moves the level by (before smoothing), up and down: a density
+ * overestimated only costs short windows, so it is corrected faster than an underestimated one.
+ */
+const MAX_LEVEL_RISE = 0.3;
+const MAX_LEVEL_FALL = 1.5;
+/** Largest log error one window counts for: beyond it a prediction is simply wrong. */
+const MAX_JUDGED_ERROR = 1;
+/** Prediction errors a predictor is judged by. */
+const ERRORS_KEPT = 5;
+/** Median of |x| for a standard normal x. */
+const MEDIAN_ABSOLUTE_DEVIATION = 0.6745;
+/** Records an hour adds to the profile at most, as a multiple of its prediction (plus the slack). */
+const BURST_RATIO = 3;
+const BURST_SLACK = 10;
+/** Stretches a thinned sample is cut into to compare it with the prediction. */
+const SAMPLE_STRETCHES = 16;
+/**
+ * Which weighted quantile of the stretches' predicted / sampled ratios gives the scale: a burst
+ * lowers the ratio where it lies, so a high quantile still reads the usual stretches when bursts
+ * fill most of the window; it errs towards a shorter re-read, which costs less than another
+ * truncated one.
+ */
+const SCALE_QUANTILE = 0.75;
 /** How far the level may move the profile: beyond it, the profile is wrong rather than scaled. */
 const MAX_LEVEL = 16;
 
@@ -38,8 +61,11 @@ class Profile {
 interface RatePredictor {
   /** Expected records per second during the wall-clock hour `hour` (LocalSeconds / 3600). */
   rateAt(hour: number): number | undefined;
-  /** Learns from a window read in full: `sortedDates` are its records dated inside [from, to]. */
-  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void;
+  /**
+   * Learns from a window read in full: `sortedDates` are its records dated inside [from, to].
+   * Returns log(actual / predicted) for the prediction made before, undefined if there was none.
+   */
+  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined;
 }
 
 /** Expected records dated in [from, to] according to `predictor`, or undefined before anything was learnt. */
@@ -51,6 +77,10 @@ function expectedCount(predictor: RatePredictor, from: LocalSeconds, to: LocalSe
     total += rate * (Math.min(to, hour * HOUR + HOUR - 1) - Math.max(from, hour * HOUR) + 1);
   }
   return total;
+}
+
+function clampAbs(value: number, limit: number): number {
+  return Math.max(-limit, Math.min(limit, value));
 }
 
 /** log(actual / predicted); half a record keeps an empty window finite. */
@@ -75,18 +105,11 @@ class PeriodicRate implements RatePredictor {
     return base === undefined ? undefined : base * Math.exp(this.logLevel);
   }
 
-  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void {
+  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined {
     const predicted = expectedCount(this, from, to);
-    if (predicted !== undefined) {
-      // One burst moves the level by a bounded step, or it would shrink windows for weeks after.
-      const error = Math.max(
-        -MAX_COUNTED_ERROR,
-        Math.min(MAX_COUNTED_ERROR, logError(predicted, sortedDates.length)),
-      );
-      const moved = this.logLevel + SMOOTHING * error;
-      this.logLevel = Math.max(-Math.log(MAX_LEVEL), Math.min(Math.log(MAX_LEVEL), moved));
-    }
+    const hours: { hour: number; records: number; seconds: number }[] = [];
     let index = 0;
+    let usualRecords = 0;
     for (let hour = Math.floor(from / HOUR); hour * HOUR <= to; hour += 1) {
       const end = Math.min(to, hour * HOUR + HOUR - 1);
       let records = 0;
@@ -95,8 +118,25 @@ class PeriodicRate implements RatePredictor {
         index += 1;
       }
       const seconds = end - Math.max(from, hour * HOUR) + 1;
+      // A burst far above what this hour of the week usually holds is not what later weeks hold.
+      const usual = this.week.rate(hour);
+      if (usual !== undefined) {
+        const expected = usual * Math.exp(this.logLevel) * seconds;
+        if (records > BURST_RATIO * expected + BURST_SLACK) records = expected;
+      }
+      usualRecords += records;
+      hours.push({ hour, records, seconds });
+    }
+    for (const { hour, records, seconds } of hours) {
       for (const profile of [this.week, this.day, this.overall]) profile.add(hour, records, seconds);
     }
+    if (predicted === undefined) return undefined;
+    // Judged on usual traffic: a burst costs a truncated call whatever the prediction, and must not
+    // shrink the windows after it. The level follows growth and holidays in bounded steps.
+    const error = logError(predicted, usualRecords);
+    const step = Math.max(-MAX_LEVEL_FALL, Math.min(MAX_LEVEL_RISE, error));
+    this.logLevel = clampAbs(this.logLevel + SMOOTHING * step, Math.log(MAX_LEVEL));
+    return error;
   }
 }
 
@@ -111,11 +151,35 @@ class RecentRate implements RatePredictor {
     return this.rate;
   }
 
-  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void {
+  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined {
+    const predicted = expectedCount(this, from, to);
     const overall = sortedDates.length / (to - from + 1);
     const half = sortedDates.length >>> 1;
     const tail = sortedDates.length >= 8 ? (sortedDates.length - half) / (to - sortedDates[half]! + 1) : 0;
     this.rate = Math.max(overall, tail);
+    return predicted === undefined ? undefined : logError(predicted, sortedDates.length);
+  }
+}
+
+/**
+ * The latest prediction errors of one predictor. Their median, not their mean, judges it: one burst
+ * says little about how far off the next prediction will be.
+ */
+class RecentErrors {
+  private readonly latest: number[] = [];
+
+  add(logError: number): void {
+    this.latest.push(Math.min(MAX_JUDGED_ERROR, Math.abs(logError)));
+    if (this.latest.length > ERRORS_KEPT) this.latest.shift();
+  }
+
+  /** The standard deviation the median absolute error implies for normally distributed errors. */
+  get typical(): number | undefined {
+    if (this.latest.length === 0) return undefined;
+    const sorted = [...this.latest].sort((a, b) => a - b);
+    const middle = sorted.length >>> 1;
+    const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return median / MEDIAN_ABSOLUTE_DEVIATION;
   }
 }
 
@@ -124,21 +188,25 @@ class RecentRate implements RatePredictor {
  * predictions were closer (periodic traffic favours the profile, irregular bursts the latest rate).
  */
 export class DensityModel {
-  private readonly predictors: { predictor: RatePredictor; squaredLogError: number | undefined }[] = [
-    { predictor: new PeriodicRate(), squaredLogError: undefined },
-    { predictor: new RecentRate(), squaredLogError: undefined },
+  private readonly predictors = [
+    { predictor: new PeriodicRate() as RatePredictor, errors: new RecentErrors() },
+    { predictor: new RecentRate() as RatePredictor, errors: new RecentErrors() },
   ];
 
   private best() {
     return this.predictors.reduce((best, entry) =>
-      (entry.squaredLogError ?? Infinity) < (best.squaredLogError ?? Infinity) ? entry : best,
+      (entry.errors.typical ?? Infinity) < (best.errors.typical ?? Infinity) ? entry : best,
     );
   }
 
-  /** Typical relative error of the chosen predictor (root mean square of log(actual/predicted)). */
+  /** Typical relative error of the chosen predictor, as a standard deviation of log(actual/predicted). */
   get typicalError(): number | undefined {
-    const error = this.best().squaredLogError;
-    return error === undefined ? undefined : Math.sqrt(error);
+    return this.best().errors.typical;
+  }
+
+  /** Records expected in [from, to]; undefined before anything was learnt. */
+  expectedIn(from: LocalSeconds, to: LocalSeconds): number | undefined {
+    return expectedCount(this.best().predictor, from, to);
   }
 
   /**
@@ -159,19 +227,38 @@ export class DensityModel {
     return limit;
   }
 
+  /**
+   * Records one date of a thinned sample stands for, as the predicted counts say: the median over
+   * its stretches (weighted by prediction) of predicted / sampled, so that a burst in a few
+   * stretches does not hide what the others show. undefined while nothing is predicted there.
+   */
+  scaleOf(sample: ThinnedSample): number | undefined {
+    const { predictor } = this.best();
+    const stretch = Math.max(60, Math.ceil((sample.last - sample.first + 1) / SAMPLE_STRETCHES));
+    const ratios: { ratio: number; weight: number }[] = [];
+    let total = 0;
+    for (let from = sample.first; from <= sample.last; from += stretch) {
+      const to = Math.min(sample.last, from + stretch - 1);
+      const predicted = expectedCount(predictor, from, to);
+      if (predicted === undefined) return undefined;
+      ratios.push({ ratio: predicted / Math.max(0.5, sample.sampledIn(from, to)), weight: predicted });
+      total += predicted;
+    }
+    if (total === 0) return undefined;
+    ratios.sort((a, b) => a.ratio - b.ratio);
+    let weight = 0;
+    for (const { ratio, weight: share } of ratios) {
+      weight += share;
+      if (weight >= total * SCALE_QUANTILE) return ratio;
+    }
+    return undefined;
+  }
+
   /** Learns from a window read in full: `sortedDates` are its records dated inside [from, to]. */
   learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void {
     for (const entry of this.predictors) {
-      const predicted = expectedCount(entry.predictor, from, to);
-      if (predicted !== undefined) {
-        // Clamped: one burst says little about how far off the next prediction will be.
-        const error = Math.min(MAX_COUNTED_ERROR, Math.abs(logError(predicted, sortedDates.length))) ** 2;
-        entry.squaredLogError =
-          entry.squaredLogError === undefined
-            ? error
-            : (1 - SMOOTHING) * entry.squaredLogError + SMOOTHING * error;
-      }
-      entry.predictor.learn(from, to, sortedDates);
+      const error = entry.predictor.learn(from, to, sortedDates);
+      if (error !== undefined) entry.errors.add(error);
     }
   }
 }

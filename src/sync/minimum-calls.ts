@@ -1,17 +1,6 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import { countUpTo } from './sorted-dates.js';
 import type { Window } from './window-planner.js';
-
-/** First index of `sortedDates` whose date is at or after `second`. */
-function firstIndexAtOrAfter(sortedDates: readonly LocalSeconds[], second: LocalSeconds): number {
-  let low = 0;
-  let high = sortedDates.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sortedDates[middle]! < second) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
 
 /**
  * The fewest calls that read every record of `range` when each call returns fewer than `cap`
@@ -30,7 +19,7 @@ export function minimumCalls(
   let from = range.from;
   while (from <= range.to) {
     calls += 1;
-    const first = firstIndexAtOrAfter(sorted, from);
+    const first = countUpTo(sorted, from - 1);
     let to = Math.min(range.to, from + maxWindowSeconds - 1);
     const capReachedAt = sorted[first + cap - 1];
     if (capReachedAt !== undefined && capReachedAt <= to) to = Math.max(from, capReachedAt - 1);

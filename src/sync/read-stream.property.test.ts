@@ -81,8 +81,10 @@ describe('syncStream over generated datasets', () => {
         const minimum = minimumFor(syncCase);
         noteRatio('bursty', api.order, summary.calls, minimum);
         // Bursts of up to 80 records within seconds against caps of 5 to 200 are far burstier,
-        // relative to the cap, than real traffic against 60,000; worst seen: about 11x with
-        // descending bodies (each burst is found by halving). This bound only catches runaways.
+        // relative to the cap, than real traffic against 60,000: no planner that learns as it goes
+        // can be near the minimum there (worst seen about 9x; means 2.1x ascending, 2.3x
+        // descending, 2.6x unordered). This bound only catches runaways; call-efficiency.test.ts
+        // holds the planner to realistic traffic.
         expect(summary.calls).toBeLessThanOrEqual(12 * minimum + 4);
       }),
       { numRuns: 150 },
@@ -102,8 +104,9 @@ describe('syncStream over generated datasets', () => {
         expect(output.records.length).toBe(syncCase.rows.length);
         const minimum = minimumFor(syncCase);
         noteRatio('daily rhythm', order, summary.calls, minimum);
-        // Worst seen over many seeds: 1.67 ascending, 2.71 descending or random (means 1.46, 1.7).
-        expect(summary.calls).toBeLessThanOrEqual(order === 'ascending' ? 1.9 * minimum : 3 * minimum);
+        // Caps of 100 to 300 leave Poisson noise of 6 to 10 % per window. Over 400 cases: means
+        // 1.55 ascending, 1.65 descending, 1.75 unordered; worst about 2.2.
+        expect(summary.calls).toBeLessThanOrEqual(2.3 * minimum);
       }),
       // A fixed seed: this bounds efficiency, which chance moves; correctness is checked above.
       { numRuns: 30, seed: 20_260_101 },

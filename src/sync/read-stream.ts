@@ -30,6 +30,10 @@ export interface SyncSummary extends SyncTotals {
   finalState: ReturnType<typeof toStreamState>;
 }
 
+function onlyLastCallLeft(budget: number | undefined, client: ReportsClient): boolean {
+  return budget !== undefined && budget - client.callsMade <= 1;
+}
+
 /** The longest window whose request (one second of padding each side) spans at most maxWindowDays. */
 export function maxWindowSeconds(maxWindowDays: number): number {
   return maxWindowDays * SECONDS_PER_DAY - 2;
@@ -107,6 +111,11 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   try {
     let from = start.from;
     while (from <= start.to) {
+      if (onlyLastCallLeft(config.callBudget, client) && ledger.isEmpty) {
+        // A new window could come back truncated with its records emitted and no state covering
+        // them: the next sync would deliver them again. The last call only finishes a split.
+        throw new CallBudgetExhaustedError(config.callBudget!);
+      }
       const { window, outcome } = await reads.read(from, start.to, (next) => planner.windowFrom(next));
       if (outcome.truncated && window.to > window.from) {
         planner.truncated(window, outcome.sample);
@@ -128,7 +137,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     budgetExhausted = true;
     output.log(
       'WARN',
-      `${stream.name}: API call budget reached after ${progress.callsSoFar} calls; ` +
+      `${stream.name}: API call budget of ${error.budget} reached after ${progress.callsSoFar} calls; ` +
         `the next sync continues from ${formatLocal(checkpointer.lastEmitted.cursor)}.`,
     );
   } finally {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { WindowPlanner, type ResponseSample } from './window-planner.js';
+import { WindowPlanner, type BodyOrder, type ResponseSample } from './window-planner.js';
 
 const DAY = 86_400;
 const MAX = 31 * DAY - 2;
 
-function sample(dates: number[], bodyAscending = true, rawCount = dates.length): ResponseSample {
-  return { rawCount, sortedDates: Float64Array.from(dates).sort(), bodyAscending };
+function sample(
+  dates: number[],
+  bodyOrder: BodyOrder = 'ascending',
+  rawCount = dates.length,
+): ResponseSample {
+  return { rawCount, sortedDates: Float64Array.from(dates).sort(), bodyOrder };
 }
 
 function planner(end = 100 * DAY, cap = 100): WindowPlanner {
@@ -39,49 +43,68 @@ describe('WindowPlanner', () => {
     expect(requested).toBeGreaterThanOrEqual(98);
   });
 
-  it('shrinks a density-sized window that overshot a little, and halves on a second truncation', () => {
+  it('shrinks an overshot density-sized window by 13 % when the body shows no dates, then halves', () => {
     const plan = planner(100 * DAY, 100);
-    const first = { from: 0, to: DAY - 1 };
     // One record every 1,728 s: 50 a day, so a window of about 1.9 days aims at the cap.
-    plan.completed(
-      first,
-      sample(
-        Array.from({ length: 50 }, (_, i) => i * 1_728),
-        false,
-      ),
-    );
+    plan.completed({ from: 0, to: DAY - 1 }, sample(Array.from({ length: 50 }, (_, i) => i * 1_728)));
     const sized = plan.windowFrom(DAY);
     expect(sized.to).toBeLessThan(DAY + MAX - 1);
-    const shuffled = Array.from({ length: 100 }, (_, i) => sized.to - i * 97);
-    plan.truncated(sized, sample(shuffled, false));
+    plan.truncated(sized, sample([], 'unordered', 100));
     const retry = plan.windowFrom(DAY);
     const length = sized.to - sized.from + 1;
     expect(retry.to - retry.from + 1).toBe(Math.floor(length * 0.87));
-    plan.truncated(
-      retry,
-      sample(
-        shuffled.map((date) => date - length),
-        false,
-      ),
-    );
-    expect(plan.windowFrom(DAY).to - DAY + 1).toBeLessThanOrEqual(
-      Math.floor((retry.to - retry.from + 1) / 2),
-    );
+    plan.truncated(retry, sample([], 'unordered', 100));
+    expect(plan.windowFrom(DAY).to - DAY + 1).toBe(Math.floor((retry.to - retry.from + 1) / 2));
   });
 
-  it('halves a truncated window whose body is not in date order', () => {
+  it('re-reads before a descending body, sized by the density its dates show, then sizes from them', () => {
     const plan = planner();
-    const window = { from: 0, to: 999 };
-    const dates = Array.from({ length: 100 }, (_, i) => 999 - i);
-    plan.truncated(window, sample(dates, false));
-    expect(plan.windowFrom(0)).toEqual({ from: 0, to: 499 });
+    // The last 100 records by date, one every 100 s: every record after second 90,099 is known.
+    const dates = Array.from({ length: 100 }, (_, i) => 99_999 - i * 100);
+    plan.truncated({ from: 0, to: 99_999 }, sample(dates, 'descending'));
+    const reread = plan.windowFrom(0);
+    // About 90 records' worth at that density, and never up to the first date.
+    expect(reread.to).toBeGreaterThan(7_000);
+    expect(reread.to).toBeLessThan(9_900);
+    plan.completed(reread, sample([]));
+    // After the first date the records are known: the window holds as many as the target allows.
+    const known = plan.windowFrom(90_100);
+    const held = dates.filter((date) => date >= known.from && date <= known.to + 1).length;
+    expect(held).toBeLessThanOrEqual(plan.target);
+    expect(held).toBeGreaterThan(plan.target - 2);
   });
 
-  it('splits at the sample median when most records are early', () => {
+  it('cuts a density-sized window that met a burst where an unordered body says the cap is reached', () => {
+    const cap = 1_000;
+    const plan = planner(100 * DAY, cap);
+    // Ten days of 100 records a day, evenly spread.
+    const steady = (from: number, to: number) =>
+      Array.from({ length: Math.ceil((to - from + 1) / 864) }, (_, i) => from + i * 864);
+    for (let day = 0; day < 10; day += 1) {
+      const window = { from: day * DAY, to: day * DAY + DAY - 1 };
+      plan.completed(window, sample(steady(window.from, window.to)));
+    }
+    const sized = plan.windowFrom(10 * DAY);
+    // The window holds some 970 usual records, and 3,000 more on its sixth day.
+    const burstDay = sized.from + 5 * DAY;
+    const records = [
+      ...steady(sized.from - 1, sized.to + 1),
+      ...Array.from({ length: 3_000 }, (_, i) => burstDay + Math.floor((i * DAY) / 3_000)),
+    ].sort((a, b) => a - b);
+    const body = records.filter((_, i) => i % 4 === 0).slice(0, cap);
+    plan.truncated(sized, sample(body, 'unordered'));
+    const retry = plan.windowFrom(sized.from);
+    const held = records.filter((date) => date >= retry.from - 1 && date <= retry.to + 1).length;
+    expect(retry.to).toBeGreaterThan(burstDay);
+    expect(held).toBeLessThan(cap);
+    expect(held).toBeGreaterThan(0.75 * cap);
+  });
+
+  it('keeps the first quarter of the dates of an unordered body after a blind truncation', () => {
     const plan = planner();
     const dates = Array.from({ length: 100 }, (_, i) => (i < 90 ? i : 900 + i));
-    plan.truncated({ from: 0, to: 999 }, sample(dates, false));
-    expect(plan.windowFrom(0).to).toBe(49);
+    plan.truncated({ from: 0, to: 999 }, sample(dates, 'unordered'));
+    expect(plan.windowFrom(0).to).toBe(24);
   });
 
   it('stops trusting sorted bodies once a re-read planned from one truncates', () => {

@@ -5,7 +5,7 @@ import type { RawRecord, RecordSink, ReportsClient } from '../wolkvox/types.js';
 import { AttemptTally, type DeliveredLedger } from './delivered-ledger.js';
 import type { Gate } from './gate.js';
 import type { SyncOutput } from './output.js';
-import type { ResponseSample, Window } from './window-planner.js';
+import { BodyOrderTracker, type ResponseSample, type Window } from './window-planner.js';
 
 export interface WindowOutcome {
   /** The response reached the cap: the window may hold more records than it returned. */
@@ -38,14 +38,13 @@ class Attempt {
   readonly tally = new AttemptTally();
   rawCount = 0;
   readonly dates: number[] = [];
-  bodyAscending = true;
+  readonly bodyOrder = new BodyOrderTracker();
   lastSecond: LocalSeconds | undefined;
   idsAtLastSecond: string[] = [];
 
   /** Notes a record's date; returns whether it lies inside `window`. */
   noteDate(second: LocalSeconds, window: Window): boolean {
-    const previous = this.dates[this.dates.length - 1];
-    if (previous !== undefined && second < previous) this.bodyAscending = false;
+    this.bodyOrder.note(second);
     this.dates.push(second);
     return second >= window.from && second <= window.to;
   }
@@ -90,7 +89,7 @@ export class WindowReader {
       sample: {
         rawCount: attempt.rawCount,
         sortedDates: Float64Array.from(attempt.dates).sort(),
-        bodyAscending: attempt.bodyAscending,
+        bodyOrder: attempt.bodyOrder.order,
       },
       lastSecond: attempt.lastSecond,
       idsAtLastSecond: attempt.idsAtLastSecond,
