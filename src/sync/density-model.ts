@@ -13,7 +13,7 @@ const SMOOTHING = 0.5;
  * overestimated only costs short windows, so it is corrected faster than an underestimated one.
  */
 const MAX_LEVEL_RISE = 0.3;
-const MAX_LEVEL_FALL = 1.5;
+const MAX_LEVEL_FALL = 0.6;
 /** Largest log error one window counts for: beyond it a prediction is simply wrong. */
 const MAX_JUDGED_ERROR = 1;
 /** Prediction errors a predictor is judged by. */
@@ -27,11 +27,11 @@ const BURST_SLACK = 10;
 const SAMPLE_STRETCHES = 16;
 /**
  * Which weighted quantile of the stretches' predicted / sampled ratios gives the scale: a burst
- * lowers the ratio where it lies, so a high quantile still reads the usual stretches when bursts
- * fill most of the window; it errs towards a shorter re-read, which costs less than another
- * truncated one.
+ * lowers the ratio where it lies, a closed day raises it; above the median, the scale still reads
+ * the usual stretches when bursts fill more than half the window, and errs towards a shorter
+ * re-read, which costs less than another truncated one.
  */
-const SCALE_QUANTILE = 0.75;
+const SCALE_QUANTILE = 0.6;
 /** How far the level may move the profile: beyond it, the profile is wrong rather than scaled. */
 const MAX_LEVEL = 16;
 

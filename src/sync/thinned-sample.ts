@@ -37,6 +37,11 @@ export class ThinnedSample {
     return countUpTo(this.sortedDates, to) - countUpTo(this.sortedDates, from - 1);
   }
 
+  /** The dates at or after `second`. */
+  datesFrom(second: LocalSeconds): Float64Array {
+    return this.sortedDates.subarray(countUpTo(this.sortedDates, second - 1));
+  }
+
   /** Records one sampled date stands for, once calibrated. */
   get scale(): number | undefined {
     if (this.kind === 'exact') return 1;

@@ -216,10 +216,11 @@ export class WindowPlanner {
     const overshot = !again && this.lastSizing !== 'blind';
     const dates = response.sortedDates;
     const order = dates.length > 0 && this.believed[response.bodyOrder] ? response.bodyOrder : undefined;
+    const previous = this.sample?.dates;
     this.sample = undefined;
     let to: LocalSeconds;
     if (order === 'ascending') to = this.prefixEnd(window, dates);
-    else if (order === 'descending') to = this.beforeSuffixEnd(window, dates);
+    else if (order === 'descending') to = this.beforeSuffixEnd(window, dates, again, previous);
     else if (order === 'unordered') {
       const sampled = new ThinnedSample('uniform', window.from - 1, window.to + 1, dates);
       this.sample = { dates: sampled, order };
@@ -259,17 +260,34 @@ export class WindowPlanner {
 
   /**
    * A descending body holds every record after its first second: they are kept to size the
-   * windows there, and their density sizes the re-read, which ends before that second.
+   * windows there and the re-read, whose part before that second the density they show sizes.
    */
-  private beforeSuffixEnd(window: Window, dates: Float64Array): LocalSeconds {
+  private beforeSuffixEnd(
+    window: Window,
+    dates: Float64Array,
+    again: boolean,
+    previous: ThinnedSample | undefined,
+  ): LocalSeconds {
     const firstDate = dates[0]!;
-    const known = dates.subarray(countUpTo(dates, firstDate));
-    this.sample = {
-      dates: new ThinnedSample('exact', firstDate + 1, window.to + 1, known),
-      order: 'descending',
-    };
+    let known = dates.subarray(countUpTo(dates, firstDate));
+    let last = window.to + 1;
+    // A re-read that truncated again extends what the previous body showed after it.
+    const later = previous?.kind === 'exact' && previous.first <= last + 1 ? previous : undefined;
+    if (later !== undefined && later.last > last) {
+      const after = later.datesFrom(last + 1);
+      const merged = new Float64Array(known.length + after.length);
+      merged.set(known);
+      merged.set(after, known.length);
+      known = merged;
+      last = later.last;
+    }
+    this.sample = { dates: new ThinnedSample('exact', firstDate + 1, last, known), order: 'descending' };
     this.learn(firstDate + 1, window.to, known);
-    const end = this.density.secondsHolding(window.from - 1, this.targetNow(), firstDate);
+    // The records up to the first date as the density model expects them, then the known ones;
+    // when that truncated already, the re-read ends before the first date.
+    const end = again
+      ? this.density.secondsHolding(window.from - 1, this.targetNow(), firstDate)
+      : this.sampleSizedEnd(window.from - 1, window.to);
     return (end ?? window.from + Math.floor(windowLength(window) / 2)) - 1;
   }
 
