@@ -24,7 +24,7 @@ type Section = (typeof SECTIONS)[number];
 const SETTINGS = {
   throughput: { preset: 'steady', days: 124, runs: 5 },
   memory: { longDays: 372, bigRecords: 59_000, bigBodyBytes: 256 * MIB },
-  calls: { days: 182, presets: ['quiet', 'steady', 'bursty'], orders: ['ascending', 'random'] },
+  calls: { days: 182, presets: ['quiet', 'steady', 'bursty'], orders: ['ascending', 'descending', 'random'] },
   startup: { runs: 20 },
 } as const;
 
