@@ -20,9 +20,15 @@ const MAX_JUDGED_ERROR = 1;
 const ERRORS_KEPT = 5;
 /** Median of |x| for a standard normal x. */
 const MEDIAN_ABSOLUTE_DEVIATION = 0.6745;
-/** Records an hour adds to the profile at most, as a multiple of its prediction (plus the slack). */
+/** An hour holding more than this multiple of its usual count (plus the slack) is a burst. */
 const BURST_RATIO = 3;
 const BURST_SLACK = 10;
+/**
+ * Windows in a row with bursts in more than this share of their time after which the bursts are
+ * taken for the usual traffic (the profile is wrong, not the traffic).
+ */
+const MAX_BURST_SHARE = 0.25;
+const PERSISTENT_BURSTS = 3;
 /** Stretches a thinned sample is cut into to compare it with the prediction. */
 const SAMPLE_STRETCHES = 16;
 /**
@@ -37,8 +43,8 @@ const MAX_LEVEL = 16;
 
 /** Records and observed seconds per bin of a periodic profile. */
 class Profile {
-  readonly counts: Float64Array;
-  readonly exposure: Float64Array;
+  private readonly counts: Float64Array;
+  private readonly exposure: Float64Array;
 
   constructor(readonly bins: number) {
     this.counts = new Float64Array(bins);
@@ -99,6 +105,8 @@ class PeriodicRate implements RatePredictor {
   private readonly day = new Profile(HOURS_PER_DAY);
   private readonly overall = new Profile(1);
   private logLevel = 0;
+  /** Windows in a row mostly made of bursts. */
+  private burstyWindows = 0;
 
   rateAt(hour: number): number | undefined {
     const base = this.week.rate(hour) ?? this.day.rate(hour) ?? this.overall.rate(0);
@@ -107,9 +115,9 @@ class PeriodicRate implements RatePredictor {
 
   learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined {
     const predicted = expectedCount(this, from, to);
-    const hours: { hour: number; records: number; seconds: number }[] = [];
+    const hours: { hour: number; records: number; seconds: number; usual: number | undefined }[] = [];
     let index = 0;
-    let usualRecords = 0;
+    let burstSeconds = 0;
     for (let hour = Math.floor(from / HOUR); hour * HOUR <= to; hour += 1) {
       const end = Math.min(to, hour * HOUR + HOUR - 1);
       let records = 0;
@@ -118,24 +126,30 @@ class PeriodicRate implements RatePredictor {
         index += 1;
       }
       const seconds = end - Math.max(from, hour * HOUR) + 1;
-      // A burst far above what this hour of the week usually holds is not what later weeks hold.
-      const usual = this.week.rate(hour);
-      if (usual !== undefined) {
-        const expected = usual * Math.exp(this.logLevel) * seconds;
-        if (records > BURST_RATIO * expected + BURST_SLACK) records = expected;
-      }
-      usualRecords += records;
-      hours.push({ hour, records, seconds });
+      const rate = this.week.rate(hour);
+      const usual = rate === undefined ? undefined : rate * Math.exp(this.logLevel) * seconds;
+      if (usual !== undefined && records > BURST_RATIO * usual + BURST_SLACK) burstSeconds += seconds;
+      hours.push({ hour, records, seconds, usual });
     }
-    for (const { hour, records, seconds } of hours) {
-      for (const profile of [this.week, this.day, this.overall]) profile.add(hour, records, seconds);
+    // A burst far above what an hour of the week usually holds is not what later weeks hold; but
+    // when window after window is mostly that far above, the profile is what is wrong: it learns.
+    this.burstyWindows = burstSeconds > MAX_BURST_SHARE * (to - from + 1) ? this.burstyWindows + 1 : 0;
+    const fewBursts = this.burstyWindows < PERSISTENT_BURSTS;
+    let usualRecords = 0;
+    for (const { hour, records, seconds, usual } of hours) {
+      const kept =
+        fewBursts && usual !== undefined && records > BURST_RATIO * usual + BURST_SLACK ? usual : records;
+      usualRecords += kept;
+      for (const profile of [this.week, this.day, this.overall]) profile.add(hour, kept, seconds);
     }
     if (predicted === undefined) return undefined;
     // Judged on usual traffic: a burst costs a truncated call whatever the prediction, and must not
     // shrink the windows after it. The level follows growth and holidays in bounded steps.
     const error = logError(predicted, usualRecords);
-    const step = Math.max(-MAX_LEVEL_FALL, Math.min(MAX_LEVEL_RISE, error));
-    this.logLevel = clampAbs(this.logLevel + SMOOTHING * step, Math.log(MAX_LEVEL));
+    this.logLevel = clampAbs(
+      this.logLevel + SMOOTHING * Math.max(-MAX_LEVEL_FALL, Math.min(MAX_LEVEL_RISE, error)),
+      Math.log(MAX_LEVEL),
+    );
     return error;
   }
 }
