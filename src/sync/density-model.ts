@@ -63,6 +63,65 @@ class Profile {
   }
 }
 
+interface Observation {
+  hour: number;
+  records: number;
+  seconds: number;
+}
+
+/**
+ * A periodic profile whose bins keep every observation (one per wall-clock hour) and give the mean
+ * rate of those not far above their median: a burst, even the first thing a bin sees, is dropped
+ * once usual hours outnumber it.
+ */
+class TrimmedProfile {
+  private readonly observations: Observation[][];
+  private readonly rates: (number | undefined | null)[];
+
+  constructor(readonly bins: number) {
+    this.observations = Array.from({ length: bins }, () => []);
+    this.rates = Array.from({ length: bins }, () => null);
+  }
+
+  rate(hour: number): number | undefined {
+    const bin = hour % this.bins;
+    const cached = this.rates[bin];
+    if (cached !== null) return cached;
+    const rate = this.trimmedRate(this.observations[bin]!);
+    this.rates[bin] = rate;
+    return rate;
+  }
+
+  private trimmedRate(seen: Observation[]): number | undefined {
+    const exposure = seen.reduce((sum, observation) => sum + observation.seconds, 0);
+    if (exposure < MIN_EXPOSURE) return undefined;
+    const rateOf = (observation: Observation) => observation.records / observation.seconds;
+    const byRate = [...seen].sort((a, b) => rateOf(a) - rateOf(b));
+    let covered = 0;
+    const median = byRate.find((observation) => (covered += observation.seconds) > exposure / 2)!;
+    const ceiling = BURST_RATIO * rateOf(median) + BURST_SLACK / HOUR;
+    let records = 0;
+    let seconds = 0;
+    for (const observation of seen) {
+      if (rateOf(observation) > ceiling) continue;
+      records += observation.records;
+      seconds += observation.seconds;
+    }
+    return records / seconds;
+  }
+
+  add(hour: number, records: number, seconds: number): void {
+    const bin = hour % this.bins;
+    this.rates[bin] = null;
+    const seen = this.observations[bin]!;
+    const last = seen[seen.length - 1];
+    if (last?.hour === hour) {
+      last.records += records;
+      last.seconds += seconds;
+    } else seen.push({ hour, records, seconds });
+  }
+}
+
 /** Predicts records per second per wall-clock hour from windows read in full. */
 interface RatePredictor {
   /** Expected records per second during the wall-clock hour `hour` (LocalSeconds / 3600). */
@@ -101,8 +160,8 @@ function logError(predicted: number, actual: number): number {
  * that follows how the latest windows compared with their prediction (growth, holidays).
  */
 class PeriodicRate implements RatePredictor {
-  private readonly week = new Profile(HOURS_PER_WEEK);
-  private readonly day = new Profile(HOURS_PER_DAY);
+  private readonly week = new TrimmedProfile(HOURS_PER_WEEK);
+  private readonly day = new TrimmedProfile(HOURS_PER_DAY);
   private readonly overall = new Profile(1);
   private logLevel = 0;
   /** Windows in a row mostly made of bursts. */
