@@ -44,7 +44,6 @@ export function replayPlanner(options: {
     const tracker = new BodyOrderTracker();
     for (const date of body) tracker.note(date);
     const sample: ResponseSample = {
-      rawCount: body.length,
       bodyOrder: tracker.order,
       sortedDates: Float64Array.from(body).sort(),
     };

@@ -33,8 +33,8 @@ const PERSISTENT_BURSTS = 3;
 const SAMPLE_STRETCHES = 16;
 /**
  * Which weighted quantile of the stretches' predicted / sampled ratios gives the scale: a burst
- * lowers the ratio where it lies, a closed day raises it; above the median, the scale still reads
- * the usual stretches when bursts fill more than half the window, and errs towards a shorter
+ * lowers the ratio where it lies, a closed day raises it. Just above the median, the scale still
+ * reads the usual stretches when bursts fill up to 60 % of the window, and errs towards a shorter
  * re-read, which costs less than another truncated one.
  */
 const SCALE_QUANTILE = 0.6;

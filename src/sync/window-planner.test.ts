@@ -4,12 +4,8 @@ import { WindowPlanner, type BodyOrder, type ResponseSample } from './window-pla
 const DAY = 86_400;
 const MAX = 31 * DAY - 2;
 
-function sample(
-  dates: number[],
-  bodyOrder: BodyOrder = 'ascending',
-  rawCount = dates.length,
-): ResponseSample {
-  return { rawCount, sortedDates: Float64Array.from(dates).sort(), bodyOrder };
+function sample(dates: number[], bodyOrder: BodyOrder = 'ascending'): ResponseSample {
+  return { sortedDates: Float64Array.from(dates).sort(), bodyOrder };
 }
 
 function planner(end = 100 * DAY, cap = 100): WindowPlanner {
@@ -49,11 +45,11 @@ describe('WindowPlanner', () => {
     plan.completed({ from: 0, to: DAY - 1 }, sample(Array.from({ length: 50 }, (_, i) => i * 1_728)));
     const sized = plan.windowFrom(DAY);
     expect(sized.to).toBeLessThan(DAY + MAX - 1);
-    plan.truncated(sized, sample([], 'unordered', 100));
+    plan.truncated(sized, sample([], 'unordered'));
     const retry = plan.windowFrom(DAY);
     const length = sized.to - sized.from + 1;
     expect(retry.to - retry.from + 1).toBe(Math.floor(length * 0.87));
-    plan.truncated(retry, sample([], 'unordered', 100));
+    plan.truncated(retry, sample([], 'unordered'));
     expect(plan.windowFrom(DAY).to - DAY + 1).toBe(Math.floor((retry.to - retry.from + 1) / 2));
   });
 

@@ -20,9 +20,7 @@ export interface PlannerOptions {
 
 /** What one response told about where the records are. */
 export interface ResponseSample {
-  /** Raw records of the response, dated or not, inside the window or in its padding seconds. */
-  rawCount: number;
-  /** Parsed dates of those records, sorted ascending. */
+  /** Parsed dates of the response's records (inside the window or its padding seconds), ascending. */
   sortedDates: Float64Array;
   /** How the body listed its records by date. */
   bodyOrder: BodyOrder;
@@ -78,6 +76,11 @@ const SAMPLE_ALLOWANCE = 2.5;
  */
 const BLIND_SHARE = 0.25;
 
+/** The body order a truncated response's dates were believed for. */
+function orderOf(sample: ThinnedSample): BodyOrder {
+  return sample.kind === 'exact' ? 'descending' : 'unordered';
+}
+
 export function windowLength(window: Window): number {
   return window.to - window.from + 1;
 }
@@ -111,7 +114,7 @@ export class WindowPlanner {
     unordered: true,
   };
   /** What the latest truncated response showed beyond its re-read, while it may size windows. */
-  private sample: { dates: ThinnedSample; order: BodyOrder } | undefined;
+  private sample: ThinnedSample | undefined;
   private lastSizing: Sizing = 'blind';
 
   constructor(private readonly options: PlannerOptions) {
@@ -149,7 +152,7 @@ export class WindowPlanner {
    * by the density model before and after them; undefined unless they start before `limit`.
    */
   private sampleSizedEnd(first: LocalSeconds, limit: LocalSeconds): LocalSeconds | undefined {
-    const dates = this.sample?.dates;
+    const dates = this.sample;
     const scale = dates?.scale;
     if (dates === undefined || scale === undefined || first > dates.last || dates.first > limit) {
       return undefined;
@@ -175,8 +178,8 @@ export class WindowPlanner {
   completed(window: Window, sample: ResponseSample): void {
     this.split = undefined;
     const dates = sample.sortedDates;
-    if (this.sample?.dates.calibrate(window.from - 1, window.to + 1, dates) === false) {
-      this.believed[this.sample.order] = false;
+    if (this.sample?.calibrate(window.from - 1, window.to + 1, dates) === false) {
+      this.believed[orderOf(this.sample)] = false;
       this.sample = undefined;
     }
     this.learn(window.from, window.to, dates);
@@ -208,22 +211,21 @@ export class WindowPlanner {
     // Exact dates cannot be wrong about a window planned inside them; a uniform sample can, by chance
     // (its calibration catches a sample that is not uniform).
     if (again && this.split!.believed === 'ascending') this.believed.ascending = false;
-    const inside =
-      this.sample && window.from - 1 >= this.sample.dates.first && window.to + 1 <= this.sample.dates.last;
-    if (this.lastSizing === 'sample' && inside && this.sample!.dates.kind === 'exact') {
-      this.believed[this.sample!.order] = false;
+    const sample = this.sample;
+    const inside = sample && window.from - 1 >= sample.first && window.to + 1 <= sample.last;
+    if (this.lastSizing === 'sample' && inside && sample.kind === 'exact') {
+      this.believed[orderOf(sample)] = false;
     }
     const overshot = !again && this.lastSizing !== 'blind';
     const dates = response.sortedDates;
     const order = dates.length > 0 && this.believed[response.bodyOrder] ? response.bodyOrder : undefined;
-    const previous = this.sample?.dates;
     this.sample = undefined;
     let to: LocalSeconds;
     if (order === 'ascending') to = this.prefixEnd(window, dates);
-    else if (order === 'descending') to = this.beforeSuffixEnd(window, dates, again, previous);
+    else if (order === 'descending') to = this.beforeSuffixEnd(window, dates, again, sample);
     else if (order === 'unordered') {
       const sampled = new ThinnedSample('uniform', window.from - 1, window.to + 1, dates);
-      this.sample = { dates: sampled, order };
+      this.sample = sampled;
       to = overshot
         ? this.sampleScaledEnd(window, sampled)
         : this.shareEnd(window, dates, again ? 0.5 : BLIND_SHARE);
@@ -281,7 +283,7 @@ export class WindowPlanner {
       known = merged;
       last = later.last;
     }
-    this.sample = { dates: new ThinnedSample('exact', firstDate + 1, last, known), order: 'descending' };
+    this.sample = new ThinnedSample('exact', firstDate + 1, last, known);
     this.learn(firstDate + 1, window.to, known);
     // The records up to the first date as the density model expects them, then the known ones;
     // when that truncated already, the re-read ends before the first date.

@@ -87,7 +87,6 @@ export class WindowReader {
     return {
       truncated,
       sample: {
-        rawCount: attempt.rawCount,
         sortedDates: Float64Array.from(attempt.dates).sort(),
         bodyOrder: attempt.bodyOrder.order,
       },
