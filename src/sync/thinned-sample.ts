@@ -31,7 +31,7 @@ export class ThinnedSample {
     private readonly sortedDates: Float64Array,
   ) {}
 
-  /** Sampled dates in [from, to], both clamped to the span. */
+  /** Sampled dates in [from, to] (there are none outside the span). */
   sampledIn(from: LocalSeconds, to: LocalSeconds): number {
     if (to < from) return 0;
     return countUpTo(this.sortedDates, to) - countUpTo(this.sortedDates, from - 1);
