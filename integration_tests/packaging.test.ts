@@ -8,14 +8,14 @@ import { parse } from 'yaml';
 
 /**
  * Packaging consistency: metadata.yaml against Airbyte's official metadata schema, and the Dockerfile's
- * entrypoint, labels and user against metadata.yaml and package.json. The schema is read from shared/
- * beside the repository (as in CI), never copied into it.
+ * entrypoint, labels and user against metadata.yaml and package.json. The schema is vendored in
+ * test-support/vendor/ (source, commit and licence in its README).
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const METADATA_SCHEMA_PATH = resolve(
   ROOT,
-  '../shared/airbyte-metadata-schema/ConnectorMetadataDefinitionV0.ajv.json',
+  'test-support/vendor/airbyte-metadata-schema/ConnectorMetadataDefinitionV0.ajv.json',
 );
 
 const readText = (path: string): string => readFileSync(join(ROOT, path), 'utf8');

@@ -18,8 +18,7 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = process.env.AIRBYTE_SHARED_DIR ?? resolve(ROOT, '../shared');
-const PROTOCOL_PATH = resolve(SHARED, 'airbyte-protocol/airbyte_protocol.yaml');
+const PROTOCOL_PATH = resolve(ROOT, 'test-support/vendor/airbyte-protocol/airbyte_protocol.yaml');
 
 class CheckError extends Error {}
 const fail = (message) => {

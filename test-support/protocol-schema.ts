@@ -4,9 +4,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-/** The official protocol schema, read from shared/ beside the repository (never copied into it). */
+/** The official protocol schema, vendored in test-support/vendor/ (source, commit and licence in its README). */
 export const PROTOCOL_SCHEMA_PATH = fileURLToPath(
-  new URL('../../shared/airbyte-protocol/airbyte_protocol.yaml', import.meta.url),
+  new URL('./vendor/airbyte-protocol/airbyte_protocol.yaml', import.meta.url),
 );
 
 let validateMessage: ValidateFunction | undefined;
