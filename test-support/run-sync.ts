@@ -5,6 +5,7 @@ import { OffsetFormatter } from '../src/time/zone.js';
 import { parseLocal, type LocalSeconds } from '../src/time/local-time.js';
 import type { ReportsClient } from '../src/wolkvox/types.js';
 import type { FakeRow } from './fake-reports-client.js';
+import { withOccurrenceIds } from './occurrence-ids.js';
 import { RecordingOutput } from './recording-output.js';
 
 /** An instant well after every test dataset (epoch ms). */
@@ -55,5 +56,7 @@ export function expectedRecords(
     const date = typeof row.raw.date === 'string' ? parseLocal(row.raw.date) : undefined;
     return (date ?? row.second) >= from && (date ?? row.second) <= to;
   });
-  return multiset(inside.map((row) => transfers.transform(row.raw, offsets).record));
+  const records = inside.map((row) => transfers.transform(row.raw, offsets).record);
+  const ids = withOccurrenceIds(records.map((record) => record.id as string));
+  return multiset(records.map((record, index) => ({ ...record, id: ids[index] })));
 }

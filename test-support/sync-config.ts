@@ -17,6 +17,7 @@ export function syncConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorC
     endDate: at('2026-01-31 23:59:59'),
     timezone: 'America/Bogota',
     lookbackSeconds: 0,
+    settleSeconds: 15 * 60,
     callBudget: undefined,
     maxWindowDays: 31,
     maxConcurrentRequests: 1,

@@ -6,6 +6,7 @@ import { transfers } from '../src/streams/transfers.js';
 import { parseLocal } from '../src/time/local-time.js';
 import { OffsetFormatter } from '../src/time/zone.js';
 import type { RawRecord } from '../src/wolkvox/types.js';
+import { withOccurrenceIds } from './occurrence-ids.js';
 import { messagesOfType, runCli, writeJsonFiles, type CliRun } from './run-cli.js';
 
 export const CATALOG_PATH = new URL('../integration_tests/configured_catalog.json', import.meta.url).pathname;
@@ -29,7 +30,7 @@ export async function simulator(options: SimulatorOptions): Promise<RunningSimul
 /** Ids the connector must deliver for `records` (the same transform it uses). */
 export function expectedIds(records: Iterable<object>): string[] {
   const offsets = new OffsetFormatter('America/Bogota');
-  return [...records].map((record) => transfers.transform(record as RawRecord, offsets).id).sort();
+  return withOccurrenceIds([...records].map((record) => transfers.transform(record as RawRecord, offsets).id)).sort();
 }
 
 export function deliveredIds(runs: CliRun[]): string[] {

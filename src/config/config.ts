@@ -14,6 +14,8 @@ export interface ConnectorConfig {
   endDate: LocalSeconds | undefined;
   timezone: string;
   lookbackSeconds: number;
+  /** Seconds before the cursor that every incremental sync reads again, skipping ids it delivered. */
+  settleSeconds: number;
   callBudget: number | undefined;
   maxWindowDays: number;
   maxConcurrentRequests: 1 | 2;
@@ -24,6 +26,9 @@ export interface ConnectorConfig {
 }
 
 type RawConfig = Record<string, unknown>;
+
+/** Late arrivals in the simulator's and public clients' experience come seconds to minutes late. */
+const DEFAULT_SETTLE_MINUTES = 15;
 
 const FIELD_HINTS: Record<string, string> = {
   wolkvox_server: 'use the four-digit server number of your operation, for example "0032" or "wv0032"',
@@ -118,6 +123,7 @@ export function resolveConfig(raw: unknown): ConnectorConfig {
     endDate,
     timezone,
     lookbackSeconds: optionalInteger(config, 'lookback_window_minutes', 0) * 60,
+    settleSeconds: optionalInteger(config, 'settle_window_minutes', DEFAULT_SETTLE_MINUTES) * 60,
     callBudget: typeof callBudget === 'number' ? callBudget : undefined,
     maxWindowDays: optionalInteger(config, 'max_window_days', 31),
     maxConcurrentRequests: optionalInteger(config, 'max_concurrent_requests', 1) === 2 ? 2 : 1,

@@ -1,4 +1,5 @@
 import { presetDataset, type IndexRange, type TransferDataset } from '../simulator/index.js';
+import { occurrenceId } from '../streams/record-shape.js';
 import { transfers } from '../streams/transfers.js';
 import { SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { OffsetFormatter, wallClockAt } from '../time/zone.js';
@@ -18,8 +19,13 @@ export function recentBurstyDataset(zone: string, days: number, seed: number): T
 export function expectedIds(dataset: TransferDataset, range: IndexRange, zone: string): IdCounts {
   const offsets = new OffsetFormatter(zone);
   const ids: IdCounts = new Map();
+  const copies = new Map<string, number>();
   for (let index = range.start; index < range.end; index++) {
-    addId(ids, transfers.transform({ ...dataset.recordAt(index) }, offsets).id);
+    const contentId = transfers.transform({ ...dataset.recordAt(index) }, offsets).id;
+    // Identical transfers share their second: the k-th copy has the k-th occurrence id.
+    const k = (copies.get(contentId) ?? 0) + 1;
+    copies.set(contentId, k);
+    addId(ids, k === 1 ? contentId : occurrenceId(contentId, k));
   }
   return ids;
 }

@@ -49,3 +49,12 @@ export function shapeRecord(
     anomaly,
   };
 }
+
+/**
+ * The id of the k-th (k ≥ 2) of several rows identical in every field within their second: the first
+ * 32 hex digits of SHA-256 over `"{contentId}#{k}"`. The first copy keeps the content id itself, so
+ * destinations that deduplicated on it keep working; the same data gives the same ids in every sync.
+ */
+export function occurrenceId(contentId: string, k: number): string {
+  return hash('sha256', `${contentId}#${k}`, 'hex').slice(0, 32);
+}

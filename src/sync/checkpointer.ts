@@ -1,27 +1,51 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import type { DeliveredLedger } from './delivered-ledger.js';
 import type { SyncOutput } from './output.js';
-import { sameCheckpoint, toStreamState, type Checkpoint } from './stream-state.js';
+import {
+  FULL_REFRESH_COMPLETE,
+  toStreamState,
+  type Checkpoint,
+  type StreamStateJson,
+} from './stream-state.js';
 import type { Window } from './window-planner.js';
-import type { WindowOutcome } from './window-reader.js';
+
+export interface CheckpointerOptions {
+  output: SyncOutput;
+  /** Every id delivered that a later request can return; owned by the sync engine, read here. */
+  ledger: DeliveredLedger;
+  start: Omit<Checkpoint, 'delivered'>;
+  /** The earliest wall clock on Earth now (UTC−12): a span without records never moves the cursor past it. */
+  horizon: LocalSeconds;
+  /** The earliest wall clock of the operation from now on: nothing moves the cursor past it. */
+  present: LocalSeconds;
+  /** Seconds before the cursor that every sync reads again, skipping the ids it delivered. */
+  settleSeconds: number;
+  /** The second of the last record is re-read up to this long after it (the longest window). */
+  maxWindowSeconds: number;
+  fullRefresh: boolean;
+}
 
 /**
- * Moves the resume point as windows complete and emits it as STATE, after the records it covers.
- * The cursor never passes `horizon` (the earliest wall clock on Earth now) unless a record is dated
- * later: whatever time zone is configured, no second at which transfers can still appear is skipped.
+ * Moves the resume point as windows complete and emits it as STATE after every complete window,
+ * after the records it covers. The state carries the delivered ids a later request can return, so
+ * a state always covers every record emitted so far, even in the middle of a split window.
  */
 export class Checkpointer {
-  private emitted: Checkpoint | undefined;
+  private cursor: LocalSeconds;
+  private settledFrom: LocalSeconds;
+  private emittedKey: string | undefined;
+  private startKey: string | undefined;
+  private emitted: Record<string, unknown> | undefined;
   private recordsSinceState = 0;
 
-  constructor(
-    private readonly output: SyncOutput,
-    private current: Checkpoint,
-    private readonly horizon: LocalSeconds,
-  ) {}
+  constructor(private readonly options: CheckpointerOptions) {
+    this.cursor = options.start.cursor;
+    this.settledFrom = options.start.settledFrom;
+  }
 
   /** The last state emitted: where the next sync starts. */
-  get lastEmitted(): Checkpoint {
-    return this.emitted ?? this.current;
+  get lastEmitted(): Record<string, unknown> {
+    return this.emitted!;
   }
 
   recordEmitted(): void {
@@ -29,46 +53,75 @@ export class Checkpointer {
   }
 
   /**
-   * `window` was read in full (its latest date, and the ids of all its records dated then). The
-   * state is emitted when it covers every record emitted so far (`coversAll`).
+   * `window` was read in full; `lastSecond` is its latest record date. The cursor moves to that date
+   * or, over a span without records, to the window's end, but never past the UTC−12 horizon for such
+   * a span nor past the operation's present for anything. The settled span keeps the last minutes
+   * before the cursor (late arrivals) and the second of the last record (up to one window back), so a
+   * record that appears later between it and the cursor still arrives.
    */
-  async windowCompleted(
-    window: Window,
-    { lastSecond, idsAtLastSecond }: Pick<WindowOutcome, 'lastSecond' | 'idsAtLastSecond'>,
-    coversAll: boolean,
-  ): Promise<void> {
-    const cursor = Math.max(this.current.cursor, lastSecond ?? -Infinity, Math.min(window.to, this.horizon));
-    let idsAtCursor: string[];
-    if (cursor === lastSecond) idsAtCursor = idsAtLastSecond;
-    else if (cursor >= window.from && cursor <= window.to)
-      idsAtCursor = []; // none dated then
-    else idsAtCursor = this.current.idsAtCursor; // the cursor did not move, and lies outside the window
-    this.current = { cursor, idsAtCursor };
-    if (coversAll) await this.emitIfNew();
+  async windowCompleted(window: Window, lastSecond: LocalSeconds | undefined): Promise<void> {
+    const { ledger, horizon, present, settleSeconds, maxWindowSeconds } = this.options;
+    const spanEnd = Math.min(window.to, horizon);
+    const reached = lastSecond === undefined ? spanEnd : Math.max(lastSecond, spanEnd);
+    this.cursor = Math.max(this.cursor, Math.min(present, reached));
+    const latest = ledger.latestAtOrBefore(this.cursor);
+    const keepFrom = latest === undefined ? this.cursor : Math.max(latest, this.cursor - maxWindowSeconds);
+    this.settledFrom = Math.max(this.settledFrom, Math.min(this.cursor - settleSeconds, keepFrom));
+    ledger.pruneBefore(this.settledFrom);
+    await this.emitIfNew(undefined);
   }
 
   /**
    * The starting point, before any record: every sync emits a state, even one that reads nothing or
-   * stops before its first window completes (records after it are not covered by it).
+   * stops before its first window completes.
    */
   async start(): Promise<void> {
-    await this.emit();
+    await this.emitIfNew(this.options.start.nextWindow);
+    this.startKey = this.emittedKey;
   }
 
-  /** A complete sync checkpoints all it read; one that stopped early leaves the rest to the next. */
+  /** True once a state other than the starting one was emitted. */
+  get progressed(): boolean {
+    return this.emittedKey !== this.startKey;
+  }
+
+  /** A complete sync checkpoints all it read; a full refresh says it is complete. */
   async finish(): Promise<void> {
-    await this.emitIfNew();
+    if (!this.options.fullRefresh) return this.emitIfNew(undefined);
+    this.emittedKey = 'complete';
+    await this.emit({ ...FULL_REFRESH_COMPLETE });
   }
 
-  /** Identical states in a row say nothing new (records between them were re-deliveries). */
-  private async emitIfNew(): Promise<void> {
-    if (!sameCheckpoint(this.emitted!, this.current)) await this.emit();
+  /**
+   * The sync stops early (call budget, error): the state covers every record emitted so far, and the
+   * next sync reads `nextWindow` (the window this one could not finish) after its settled span.
+   */
+  async stopped(nextWindow: Window | undefined): Promise<void> {
+    await this.emitIfNew(nextWindow);
   }
 
-  private async emit(): Promise<void> {
+  /** The same state twice in a row says nothing new. */
+  private async emitIfNew(nextWindow: Window | undefined): Promise<void> {
+    const { ledger, fullRefresh } = this.options;
+    const key = `${this.cursor}|${this.settledFrom}|${ledger.version}|${nextWindow?.from}|${nextWindow?.to}`;
+    if (key === this.emittedKey) return;
+    this.emittedKey = key;
+    const state: StreamStateJson = toStreamState(
+      {
+        cursor: this.cursor,
+        settledFrom: this.settledFrom,
+        nextWindow,
+        fullRefreshInProgress: fullRefresh,
+      },
+      ledger.grouped(),
+    );
+    await this.emit(state);
+  }
+
+  private async emit(state: Record<string, unknown>): Promise<void> {
     const count = this.recordsSinceState;
     this.recordsSinceState = 0;
-    this.emitted = this.current;
-    await this.output.state(toStreamState(this.current), count);
+    this.emitted = state;
+    await this.options.output.state(state, count);
   }
 }

@@ -17,8 +17,12 @@ export interface SyncTotals {
   splits: number;
   /** Responses that reached the cap (splits, and one-second windows that could not be split). */
   truncatedCalls: number;
-  /** Records without a readable date (delivered by the window that returned them). */
+  /** Records without a readable date (delivered once, by the window that returned them). */
   undatedRecords: number;
+  /** Records dated outside the range they were requested for (delivered once, by that request). */
+  outsideRecords: number;
+  /** Records dated after the operation's present (a skewed clock): delivered, cursor not moved. */
+  futureRecords: number;
   /** Records whose fields did not have the documented shape. */
   anomalies: number;
 }
@@ -36,6 +40,8 @@ export class SyncProgress {
     splits: 0,
     truncatedCalls: 0,
     undatedRecords: 0,
+    outsideRecords: 0,
+    futureRecords: 0,
     anomalies: 0,
   };
   private readonly callsAtStart: number;
@@ -55,10 +61,12 @@ export class SyncProgress {
     this.callsBeforeWindow = this.callsAtStart;
   }
 
-  recordEmitted({ anomaly, undated }: EmittedRecord): void {
+  recordEmitted({ anomaly, placement, future }: EmittedRecord): void {
     this.totals.records += 1;
     this.recordsInWindow += 1;
-    if (undated) this.totals.undatedRecords += 1;
+    if (placement === 'undated') this.totals.undatedRecords += 1;
+    else if (placement === 'outside-request') this.totals.outsideRecords += 1;
+    if (future) this.totals.futureRecords += 1;
     if (anomaly === undefined) return;
     this.totals.anomalies += 1;
     if (this.totals.anomalies <= ANOMALIES_LOGGED) {
@@ -70,13 +78,21 @@ export class SyncProgress {
     return this.callsMade() - this.callsAtStart;
   }
 
-  /** A one-second window came back at the cap: nothing smaller can be asked for. */
-  unsplittable(window: Window, cap: number): void {
+  /**
+   * A one-second window came back at the cap even without the padding seconds the API is known to
+   * include: `inside` of its records are dated in that second, and nothing smaller can be asked for.
+   */
+  unsplittable(window: Window, cap: number, inside: number): void {
     this.totals.truncatedCalls += 1;
+    const what =
+      inside >= cap
+        ? `holds ${inside} records, the most one call returns`
+        : `came back at the cap of ${cap} records with ${inside} of them in that second, and the API's ` +
+          'handling of the range ends could not be told apart to ask for that second alone';
     this.output.log(
       'WARN',
-      `${this.stream}: the one-second window ${formatLocal(window.from)} returned ${cap} records or more, ` +
-        'the most one call returns; it cannot be split, so records of that second may be missing.',
+      `${this.stream}: the second ${formatLocal(window.from)} ${what}; it cannot be split, so records of that ` +
+        'second may be missing.',
     );
   }
 
@@ -86,7 +102,7 @@ export class SyncProgress {
     this.totals.splits += 1;
     this.splitsInWindow += 1;
     this.output.log(
-      'WARN',
+      'INFO',
       `${this.stream}: ${describeWindow(window)} returned ${cap} records or more, the most one call returns; ` +
         `reading ${describeWindow(next)} instead.`,
     );
@@ -119,7 +135,17 @@ export class SyncProgress {
 
   finish(outcome: string): SyncTotals {
     this.totals.calls = this.callsSoFar;
-    const { records, windows, calls, splits, truncatedCalls, undatedRecords, anomalies } = this.totals;
+    const {
+      records,
+      windows,
+      calls,
+      splits,
+      truncatedCalls,
+      undatedRecords,
+      outsideRecords,
+      futureRecords,
+      anomalies,
+    } = this.totals;
     if (anomalies > ANOMALIES_LOGGED) {
       this.output.log(
         'WARN',
@@ -129,7 +155,21 @@ export class SyncProgress {
     if (undatedRecords > 0) {
       this.output.log(
         'WARN',
-        `${this.stream}: ${undatedRecords} records had no readable date; each was delivered by the window that returned it.`,
+        `${this.stream}: ${undatedRecords} records had no readable date; each was delivered once, by the window that returned it.`,
+      );
+    }
+    if (outsideRecords > 0) {
+      this.output.log(
+        'WARN',
+        `${this.stream}: ${outsideRecords} records were dated outside the range they were requested for (the report ` +
+          'may select rows by another date); each was delivered once, by the request that returned it.',
+      );
+    }
+    if (futureRecords > 0) {
+      this.output.log(
+        'WARN',
+        `${this.stream}: ${futureRecords} records were dated after the present in the operation's time zone (a ` +
+          'skewed clock, or a wrong `timezone` setting); they were delivered, and the cursor stays at the present.',
       );
     }
     this.output.log(

@@ -77,15 +77,17 @@ describe('syncStream: resuming', () => {
     expect(multiset(second.output.records)).toEqual(expectedRecords(latecomers, 0, Infinity));
   });
 
-  it('re-delivers only inside the lookback', async () => {
+  it('re-delivers only inside the lookback, before the settled span', async () => {
     const rows = steadyRows(60);
     const client = new FakeReportsClient(rows, { cap: 25 });
     const config = syncConfig({ endDate: at('2026-01-01 00:59:59'), recordsPerCallLimit: 25 });
     const first = await runSync(client, config);
-    const lookback = { ...config, lookbackSeconds: 600 };
+    const settled = at(first.summary.finalState.settled_from as string);
+    const cursor = at(first.summary.finalState.date as string);
+    expect(cursor - settled).toBe(config.settleSeconds);
+    const lookback = { ...config, lookbackSeconds: 1800 };
     const second = await runSync(client, lookback, { state: first.summary.finalState });
-    const cursor = at(first.summary.finalState.date);
-    expect(multiset(second.output.records)).toEqual(expectedRecords(rows, cursor - 600, cursor));
+    expect(multiset(second.output.records)).toEqual(expectedRecords(rows, cursor - 1800, settled - 1));
   });
 
   it('never moves the cursor past a second where transfers can still appear, whatever the time zone', async () => {
@@ -100,7 +102,7 @@ describe('syncStream: resuming', () => {
     });
     const first = await runSync(client, config, { now });
     expect(first.output.records).toHaveLength(1);
-    expect(at(first.summary.finalState.date)).toBeLessThanOrEqual(at('2026-01-01 11:59:00'));
+    expect(at(first.summary.finalState.date as string)).toBeLessThanOrEqual(at('2026-01-01 11:59:00'));
     // Later that afternoon, Bogota transfers dated after the first sync's "now" appear.
     const afternoon = [
       transferRow(at('2026-01-01 12:00:01'), { conn: 'a' }),
@@ -118,19 +120,27 @@ describe('syncStream: resuming', () => {
 });
 
 describe('syncStream: states', () => {
-  it('reads nothing for a state beyond the end and hands it back once', async () => {
+  it('reads nothing for a state beyond the end, hands it back once, and says why', async () => {
     const client = new FakeReportsClient(steadyRows(10), { cap: 100 });
     const state = { date: '2099-01-01 00:00:00', ids_at_date: ['x'] };
     const { output, summary } = await runSync(client, syncConfig(), { state });
     expect(client.callsMade).toBe(0);
     expect(output.records).toHaveLength(0);
-    expect(output.states).toEqual([{ state, recordCount: 0 }]);
-    expect(summary.finalState).toEqual(state);
+    const same = { date: state.date, settled_from: state.date, delivered_ids: { [state.date]: ['x'] } };
+    expect(output.states).toEqual([{ state: same, recordCount: 0 }]);
+    expect(summary.finalState).toEqual(same);
+    expect(output.logs('WARN').join('\n')).toMatch(
+      /nothing to read: it would start at 2099-01-01 00:00:00, after the end of the range \(2026-01-31 23:59:59, end_date\)/,
+    );
   });
 
   it('checkpoints an empty range, and reads full_refresh from start_date ignoring the state', async () => {
     const empty = await runSync(new FakeReportsClient([], { cap: 100 }), syncConfig());
-    expect(empty.output.states.at(-1)?.state).toEqual({ date: '2026-01-31 23:59:59', ids_at_date: [] });
+    expect(empty.output.states.at(-1)?.state).toEqual({
+      date: '2026-01-31 23:59:59',
+      settled_from: '2026-01-31 23:44:59',
+      delivered_ids: {},
+    });
     const rows = steadyRows(5);
     const full = await runSync(new FakeReportsClient(rows, { cap: 100 }), syncConfig(), {
       syncMode: 'full_refresh',
@@ -159,25 +169,35 @@ describe('syncStream: states', () => {
 });
 
 describe('syncStream: failures', () => {
-  it('stops cleanly at the call budget, and the next sync completes the data', async () => {
+  it('under any call budget, every sync advances its state and repeats nothing until the data is complete', async () => {
     await fc.assert(
       fc.asyncProperty(syncCaseArbitrary, fc.integer({ min: 1, max: 6 }), async (syncCase, budget) => {
-        const client = clientFor(syncCase, { budget });
-        const first = await runSync(client, { ...configFor(syncCase), callBudget: budget });
-        const states = first.output.states;
-        expect(states.length).toBeGreaterThan(0);
-        if (!first.summary.budgetExhausted) return;
-        // The last call is only spent to finish a split window.
-        expect(client.callsMade).toBeGreaterThanOrEqual(budget - 1);
-        expect(first.output.logs('WARN').join('\n')).toContain(
-          `API call budget of ${budget} reached after ${client.callsMade} calls; ` +
-            `the next sync continues from ${first.summary.finalState.date}`,
-        );
-        const second = await runSync(clientFor(syncCase), configFor(syncCase), {
-          state: first.summary.finalState,
-        });
-        const checkpointed = first.output.recordsUpToState(states.length - 1);
-        expect(multiset([...checkpointed, ...second.output.records])).toEqual(expectedOf(syncCase));
+        const delivered: Record<string, unknown>[] = [];
+        let state: unknown;
+        for (let sync = 0; ; sync += 1) {
+          expect(sync, 'syncs needed').toBeLessThan(400);
+          const client = clientFor(syncCase, { budget });
+          const output = new RecordingOutput();
+          const config = { ...configFor(syncCase), callBudget: budget };
+          const run = await runSync(client, config, { state, output }).catch((error: unknown) => {
+            // Refused only when this sync could not progress, saying what to do.
+            expect(error).toBeInstanceOf(ConfigError);
+            expect(String(error)).toContain(`Raise max_api_calls_per_sync above ${budget}`);
+            return undefined;
+          });
+          delivered.push(...output.records);
+          if (run === undefined) {
+            budget += 1;
+            state = output.states.at(-1)?.state;
+            continue;
+          }
+          expect(client.callsMade).toBeLessThanOrEqual(budget);
+          if (!run.summary.budgetExhausted) break;
+          expect(run.summary.finalState, 'a sync under the budget moves its state').not.toEqual(state);
+          expect(run.output.logs('WARN').join('\n')).toContain(`API call budget of ${budget} reached`);
+          state = run.summary.finalState;
+        }
+        expect(multiset(delivered)).toEqual(expectedOf(syncCase));
       }),
       { numRuns: 40 },
     );
@@ -208,21 +228,49 @@ describe('syncStream: failures', () => {
     const output = new RecordingOutput();
     const config = syncConfig({ maxWindowDays: 1, endDate: at('2026-01-10 00:00:00') });
     await expect(runSync(failing, config, { output })).rejects.toThrow('token invalid');
-    // The starting state, then one per day read before the failure.
-    expect(output.states).toHaveLength(5);
+    // The starting state, one per day read before the failure, and one where it stopped.
+    expect(output.states.map(({ state }) => state.date)).toEqual([
+      '2026-01-01 00:00:00',
+      '2026-01-01 23:59:57',
+      '2026-01-02 23:59:55',
+      '2026-01-03 23:59:53',
+      '2026-01-04 23:59:51',
+      '2026-01-04 23:59:51',
+    ]);
+    expect(output.states.at(-1)?.state.next_window).toEqual({
+      from: '2026-01-04 23:59:52',
+      to: '2026-01-05 23:59:49',
+    });
   });
 
-  it('warns about a one-second window at the cap, which it cannot split', async () => {
+  it('warns about a second that holds the cap, which it cannot split', async () => {
     const second = at('2026-01-01 10:00:00');
     const rows = Array.from({ length: 12 }, (_, i) => transferRow(second, { conn: `c${i}` }));
     const { output } = await runSync(
       new FakeReportsClient(rows, { cap: 10 }),
       syncConfig({ recordsPerCallLimit: 10 }),
     );
-    expect(output.logs('WARN').join('\n')).toContain(
-      `the one-second window ${formatLocal(second)} returned 10`,
-    );
+    expect(output.logs('WARN').join('\n')).toContain(`the second ${formatLocal(second)} holds 10 records`);
   });
+
+  it.each(['ascending', 'descending'] as const)(
+    'does not warn about a second next to a crowded one: it asks for that second alone (%s bodies)',
+    async (order) => {
+      const crowded = at('2026-01-01 10:00:00');
+      const rows = [
+        ...Array.from({ length: 12 }, (_, i) => transferRow(crowded, { conn: `c${i}` })),
+        ...Array.from({ length: 12 }, (_, i) => transferRow(crowded + 2, { conn: `d${i}` })),
+        transferRow(crowded + 1, { conn: 'between' }),
+      ];
+      const client = new FakeReportsClient(rows, { cap: 10, order });
+      const { output } = await runSync(client, syncConfig({ recordsPerCallLimit: 10 }));
+      const warnings = output.logs('WARN').join('\n');
+      expect(warnings).toContain(`the second ${formatLocal(crowded)} holds 10 records`);
+      expect(warnings).toContain(`the second ${formatLocal(crowded + 2)} holds 10 records`);
+      expect(warnings).not.toContain(formatLocal(crowded + 1));
+      expect(output.records.map((record) => record.conn_id)).toContain('between');
+    },
+  );
 });
 
 describe('syncStream: two concurrent requests', () => {

@@ -1,16 +1,17 @@
 import type { ConnectorConfig } from '../config/config.js';
+import { ConfigError, TransientError } from '../errors/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
-import { earliestWallClockAt, OffsetFormatter, wallClockAt } from '../time/zone.js';
-import { CallBudgetExhaustedError, type ReportsClient } from '../wolkvox/types.js';
+import { earliestWallClockAt, earliestWallClockFrom, OffsetFormatter, wallClockAt } from '../time/zone.js';
+import { CallBudgetExhaustedError, type ReportsClient, type WindowRequest } from '../wolkvox/types.js';
 import { Checkpointer } from './checkpointer.js';
 import { DeliveredLedger } from './delivered-ledger.js';
 import { WindowReads } from './lookahead.js';
 import type { SyncOutput } from './output.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
-import { parseStreamState, toStreamState, type Checkpoint } from './stream-state.js';
-import { WindowPlanner } from './window-planner.js';
-import { WindowReader } from './window-reader.js';
+import { parseStreamState, type Checkpoint } from './stream-state.js';
+import { WindowPlanner, type Window } from './window-planner.js';
+import { WindowReader, type WindowOutcome } from './window-reader.js';
 
 export interface SyncParams {
   stream: StreamDefinition;
@@ -27,11 +28,7 @@ export interface SyncParams {
 export interface SyncSummary extends SyncTotals {
   /** The per-sync call budget stopped the sync early; the next one continues from `finalState`. */
   budgetExhausted: boolean;
-  finalState: ReturnType<typeof toStreamState>;
-}
-
-function onlyLastCallLeft(budget: number | undefined, client: ReportsClient): boolean {
-  return budget !== undefined && budget - client.callsMade <= 1;
+  finalState: Record<string, unknown>;
 }
 
 /** The longest window whose request (one second of padding each side) spans at most maxWindowDays. */
@@ -39,65 +36,83 @@ export function maxWindowSeconds(maxWindowDays: number): number {
   return maxWindowDays * SECONDS_PER_DAY - 2;
 }
 
+/**
+ * The fewest calls that let a resumed sync progress in usual data: the settled span, then the window
+ * the previous sync could not finish and its first split.
+ */
+const MIN_CALLS_TO_PROGRESS = 3;
+
+/** A run of 404 answers this long, with nothing else, is worth a warning: the report may be disabled. */
+const SUSPICIOUS_NOT_FOUND_SECONDS = 7 * SECONDS_PER_DAY;
+
 interface SyncStart {
   checkpoint: Checkpoint;
   /** First second to read. */
   from: LocalSeconds;
   /** Last second to read; nothing is read when it is before `from`. */
   to: LocalSeconds;
-  /** Ids at the cursor that this sync must not deliver again. */
-  skipIds: string[];
 }
 
 /**
- * Where this sync reads: from start_date (full refresh, or no state), else from the state's
- * cursor (inclusive, skipping the ids listed there) or that cursor minus the lookback (skipping
- * nothing). Up to end_date, or the operation's wall clock now.
+ * Where this sync reads: from start_date (no usable state), else from the state's settled span
+ * (skipping the ids it lists), or earlier by the lookback (re-delivering what lies before the
+ * settled span). A full refresh resumes only a full refresh in progress. Up to end_date, or the
+ * operation's wall clock now.
  */
 function syncStart({ stream, config, syncMode, state }: SyncParams, nowMillis: number): SyncStart {
-  const saved = syncMode === 'incremental' ? parseStreamState(stream.name, state) : undefined;
+  const saved = parseStreamState(stream.name, state);
+  const resumable =
+    saved !== undefined && (syncMode === 'incremental' || saved.fullRefreshInProgress === true);
   const to = config.endDate ?? wallClockAt(config.timezone, nowMillis);
-  if (saved === undefined) {
-    return {
-      checkpoint: { cursor: config.startDate, idsAtCursor: [] },
-      from: config.startDate,
-      to,
-      skipIds: [],
-    };
+  if (!resumable) {
+    const checkpoint = { cursor: config.startDate, settledFrom: config.startDate, delivered: [] };
+    return { checkpoint, from: config.startDate, to };
   }
-  // A cursor beyond the end: nothing to read, and the state stays as it is.
-  if (saved.cursor > to) return { checkpoint: saved, from: saved.cursor, to: saved.cursor - 1, skipIds: [] };
-  const from = Math.max(config.startDate, saved.cursor - config.lookbackSeconds);
-  return { checkpoint: saved, from, to, skipIds: from === saved.cursor ? saved.idsAtCursor : [] };
+  const lookbackFrom = saved.cursor - config.lookbackSeconds;
+  return {
+    checkpoint: saved,
+    from: Math.max(config.startDate, Math.min(saved.settledFrom, lookbackFrom)),
+    to,
+  };
 }
 
 /**
  * Reads one stream: windows planned to stay under the per-call record cap, records emitted as they
- * stream and delivered exactly once across splits and retries, a STATE after each complete window.
+ * stream and delivered exactly once across splits, retries, re-reads and later syncs, and a STATE
+ * after every complete window (and when the sync stops early).
+ *
+ * Throws the client's ConnectorError (after a STATE covering every record emitted), ConfigError for
+ * an unusable state, and TransientError when the call budget stops a full refresh (it is incomplete).
  */
 export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   const { stream, client, config, output } = params;
   const nowMillis = params.now();
   const start = syncStart(params, nowMillis);
+  const present = earliestWallClockFrom(config.timezone, nowMillis);
   const cap = config.recordsPerCallLimit;
-  const ledger = new DeliveredLedger();
-  for (const id of start.skipIds) {
-    ledger.raise(id, { keepUntil: start.checkpoint.cursor, count: ledger.count(id) + 1, undated: false });
-  }
-  const planner = new WindowPlanner({
-    end: start.to,
-    cap,
-    maxWindowSeconds: maxWindowSeconds(config.maxWindowDays),
-  });
+  const longest = maxWindowSeconds(config.maxWindowDays);
+  const ledger = new DeliveredLedger(start.checkpoint.delivered);
+  const planner = new WindowPlanner({ end: start.to, cap, maxWindowSeconds: longest });
   const progress = new SyncProgress(output, stream.name, () => client.callsMade);
-  const checkpointer = new Checkpointer(output, start.checkpoint, earliestWallClockAt(nowMillis));
+  const fullRefresh = params.syncMode === 'full_refresh';
+  const checkpointer = new Checkpointer({
+    output,
+    ledger,
+    start: start.checkpoint,
+    horizon: earliestWallClockAt(nowMillis),
+    present,
+    settleSeconds: config.settleSeconds,
+    maxWindowSeconds: longest,
+    fullRefresh,
+  });
   const reader = new WindowReader({
     client,
     stream,
-    offsets: new OffsetFormatter(config.timezone),
+    offsets: new OffsetFormatter(config.timezone, nowMillis),
     ledger,
     output,
     cap,
+    present,
     onEmitted: (record) => {
       progress.recordEmitted(record);
       checkpointer.recordEmitted();
@@ -106,43 +121,127 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   const reads = new WindowReads(config.maxConcurrentRequests, (window, gate, signal) =>
     reader.read(window, gate, signal),
   );
+  // Which ends of a request the API includes, learnt from records dated exactly there.
+  const includes = { from: false, to: false };
+  const learn = (outcome: WindowOutcome): void => {
+    includes.from ||= outcome.includesRequestFrom;
+    includes.to ||= outcome.includesRequestTo;
+  };
+
+  /** Re-reads a one-second window at the cap without the padding seconds the API is known to include. */
+  const narrow = async (window: Window, outcome: WindowOutcome): Promise<WindowOutcome> => {
+    let asked: WindowRequest = { report: stream.report, from: window.from - 1, to: window.to + 1 };
+    let current = outcome;
+    while (current.truncated && current.insideCount < cap) {
+      const next = {
+        report: stream.report,
+        from: includes.from ? window.from : window.from - 1,
+        to: includes.to ? window.to : window.to + 1,
+      };
+      if (next.from === asked.from && next.to === asked.to) break; // nothing narrower is known
+      asked = next;
+      current = await reader.read(window, undefined, undefined, asked);
+      learn(current);
+    }
+    return current;
+  };
+
+  if (start.from > start.to) {
+    output.log(
+      'WARN',
+      `${stream.name}: nothing to read: it would start at ${formatLocal(start.from)}, after the end of the range ` +
+        `(${formatLocal(start.to)}, ${config.endDate === undefined ? `now in ${config.timezone}` : 'end_date'}). ` +
+        'If start_date or the saved state is wrong, correct start_date or reset this stream in Airbyte; ' +
+        'otherwise records arrive once that time has come.',
+    );
+  }
+
   let budgetExhausted = false;
+  let from = start.from;
+  /** The window the sync is reading at `from` (the next sync's first window if it stops there). */
+  let pending: Window | undefined;
+  // The window the previous sync stopped in (call budget) is read as it was planned, after the
+  // settled span (read on its own: its records are known), so that every sync under a budget progresses.
+  let resumeWindow = start.checkpoint.nextWindow;
+  const plan = (next: LocalSeconds): Window => {
+    let window = planner.windowFrom(next);
+    if (resumeWindow !== undefined) {
+      if (next < resumeWindow.from) window = { from: next, to: Math.min(window.to, resumeWindow.from - 1) };
+      else {
+        window = { from: next, to: Math.max(next, Math.min(resumeWindow.to, start.to, next + longest - 1)) };
+        resumeWindow = undefined;
+      }
+    }
+    if (next === from) pending = window;
+    return window;
+  };
+  let notFoundOnly = true;
   await checkpointer.start();
   try {
-    let from = start.from;
     while (from <= start.to) {
-      if (onlyLastCallLeft(config.callBudget, client) && ledger.isEmpty) {
-        // A new window could come back truncated with its records emitted and no state covering
-        // them: the next sync would deliver them again. The last call only finishes a split.
-        throw new CallBudgetExhaustedError(config.callBudget!);
-      }
-      const { window, outcome } = await reads.read(from, start.to, (next) => planner.windowFrom(next));
+      const { window, outcome } = await reads.read(from, start.to, plan);
+      learn(outcome);
       if (outcome.truncated && window.to > window.from) {
         planner.truncated(window, outcome.sample);
         progress.split(window, cap, planner.windowFrom(window.from));
         continue;
       }
-      if (outcome.truncated) progress.unsplittable(window, cap);
-      ledger.prune(window.to);
+      const final = outcome.truncated ? await narrow(window, outcome) : outcome;
+      if (final.truncated) progress.unsplittable(window, cap, final.insideCount);
+      notFoundOnly &&= outcome.notFound && final.notFound;
       planner.completed(window, outcome.sample);
       progress.windowCompleted(window, start.to);
-      // A state goes out only once it covers every record emitted so far: a truncated response
-      // may have emitted records beyond this window, and resuming here would repeat them.
-      await checkpointer.windowCompleted(window, outcome, ledger.isEmpty);
+      const lastSecond = Math.max(outcome.lastSecond ?? -Infinity, final.lastSecond ?? -Infinity);
+      await checkpointer.windowCompleted(window, Number.isFinite(lastSecond) ? lastSecond : undefined);
       from = window.to + 1;
     }
     await checkpointer.finish();
   } catch (error) {
-    if (!(error instanceof CallBudgetExhaustedError)) throw error;
+    // Stopped before reaching the previous sync's window: that window is still the one to resume.
+    const previous = start.checkpoint.nextWindow;
+    const nextWindow =
+      previous !== undefined && from < previous.from
+        ? previous
+        : pending?.from === from
+          ? pending
+          : undefined;
+    if (!(error instanceof CallBudgetExhaustedError)) {
+      // A state that covers what was emitted, if the output still takes one; the error is what matters.
+      await checkpointer.stopped(nextWindow).catch(() => undefined);
+      throw error;
+    }
+    await checkpointer.stopped(nextWindow);
+    if (!checkpointer.progressed) {
+      throw new ConfigError(
+        `${stream.name}: max_api_calls_per_sync (${error.budget}) is too small for the data at ` +
+          `${formatLocal(from)}: this sync could not finish a single window, so the next one would stop at ` +
+          'the same place. A sync first re-reads its settled span (settle_window_minutes), and a window at ' +
+          `the ${cap}-record cap takes more calls to split down to what one call returns. Raise ` +
+          `max_api_calls_per_sync above ${error.budget} (${MIN_CALLS_TO_PROGRESS} or more; 20 or more suits a backfill).`,
+      );
+    }
     budgetExhausted = true;
-    output.log(
-      'WARN',
-      `${stream.name}: API call budget of ${error.budget} reached after ${progress.callsSoFar} calls; ` +
-        `the next sync continues from ${formatLocal(checkpointer.lastEmitted.cursor)}.`,
-    );
+    const where = `after ${progress.callsSoFar} calls; the next sync continues from ${formatLocal(from)}`;
+    if (fullRefresh) {
+      throw new TransientError(
+        `${stream.name}: the full refresh stopped at the API call budget of ${error.budget} calls ${where}, so it is ` +
+          'INCOMPLETE: an Overwrite destination must not replace its table with it. Raise or remove ' +
+          'max_api_calls_per_sync, or sync this stream incrementally; the next attempt resumes this full refresh.',
+      );
+    }
+    output.log('WARN', `${stream.name}: API call budget of ${error.budget} reached ${where}.`);
   } finally {
     await reads.close();
   }
+  if (notFoundOnly && start.to - start.from >= SUSPICIOUS_NOT_FOUND_SECONDS) {
+    output.log(
+      'WARN',
+      `${stream.name}: Wolkvox answered 404 "no records" for every call from ${formatLocal(start.from)} to ` +
+        `${formatLocal(start.to)}. Wolkvox says the same when report ${stream.report} is not enabled on the ` +
+        `server: if this operation has ${stream.name}, ask Wolkvox to enable report ${stream.report} for server ` +
+        `${config.server}, then reset this stream in Airbyte to read the range again.`,
+    );
+  }
   const totals = progress.finish(budgetExhausted ? 'stopped at the call budget' : 'sync done');
-  return { ...totals, budgetExhausted, finalState: toStreamState(checkpointer.lastEmitted) };
+  return { ...totals, budgetExhausted, finalState: checkpointer.lastEmitted };
 }

@@ -2,25 +2,54 @@ import { ConfigError } from '../errors/index.js';
 import { formatLocal, parseLocal, type LocalSeconds } from '../time/local-time.js';
 
 /**
- * Where a stream resumes: every record dated before `cursor` is delivered, and so are the records
- * dated exactly `cursor` whose ids are in `idsAtCursor` (a multiset: identical rows share an id).
+ * Where a stream resumes.
+ * - `cursor`: every record dated before it was delivered (later syncs re-read only the settle span).
+ * - `settledFrom` (≤ cursor): `delivered` lists every delivered record a request starting at
+ *   `settledFrom` or later can return; the next sync reads from there and skips those ids, so a record
+ *   that appears late in that span arrives, and nothing arrives twice.
+ * - `nextWindow`: the window a sync stopped in (a split in progress at its call budget): the next sync
+ *   reads it after the settled span, so that each sync under a budget makes progress.
+ * - `fullRefreshInProgress`: written by a full refresh that has not finished (resumable full refresh).
  */
 export interface Checkpoint {
   cursor: LocalSeconds;
-  idsAtCursor: string[];
+  settledFrom: LocalSeconds;
+  /** Record id and the last second at which a request can return it. */
+  delivered: [string, LocalSeconds][];
+  nextWindow?: { from: LocalSeconds; to: LocalSeconds } | undefined;
+  fullRefreshInProgress?: boolean;
 }
 
-/** The stream_state JSON: `{"date": "YYYY-MM-DD HH:MM:SS", "ids_at_date": [...]}`. */
-export function toStreamState(checkpoint: Checkpoint): { date: string; ids_at_date: string[] } {
-  return { date: formatLocal(checkpoint.cursor), ids_at_date: [...checkpoint.idsAtCursor].sort() };
-}
+/** The stream_state JSON this connector writes. */
+export type StreamStateJson = {
+  date: string;
+  settled_from: string;
+  /** Ids by the last second ("YYYY-MM-DD HH:MM:SS") at which a request can return them. */
+  delivered_ids: Record<string, string[]>;
+  next_window?: { from: string; to: string };
+  full_refresh_in_progress?: true;
+};
 
-export function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
-  const idsA = [...a.idsAtCursor].sort();
-  const idsB = [...b.idsAtCursor].sort();
-  return (
-    a.cursor === b.cursor && idsA.length === idsB.length && idsA.every((id, index) => id === idsB[index])
-  );
+/**
+ * The state a finished full refresh leaves (the Airbyte CDK's marker for resumable full refresh): the
+ * next full refresh starts over from start_date.
+ */
+export const FULL_REFRESH_COMPLETE = { __ab_full_refresh_sync_complete: true } as const;
+
+/** The stream_state JSON of a checkpoint; `grouped` is the delivered ids grouped by their second. */
+export function toStreamState(
+  checkpoint: Omit<Checkpoint, 'delivered'>,
+  grouped: [LocalSeconds, string[]][],
+): StreamStateJson {
+  const state: StreamStateJson = {
+    date: formatLocal(checkpoint.cursor),
+    settled_from: formatLocal(checkpoint.settledFrom),
+    delivered_ids: Object.fromEntries(grouped.map(([second, ids]) => [formatLocal(second), ids])),
+  };
+  const next = checkpoint.nextWindow;
+  if (next !== undefined) state.next_window = { from: formatLocal(next.from), to: formatLocal(next.to) };
+  if (checkpoint.fullRefreshInProgress) state.full_refresh_in_progress = true;
+  return state;
 }
 
 function unusable(stream: string, problem: string): ConfigError {
@@ -30,9 +59,25 @@ function unusable(stream: string, problem: string): ConfigError {
   );
 }
 
+function parseDate(stream: string, field: string, value: unknown): LocalSeconds {
+  const seconds = typeof value === 'string' ? parseLocal(value) : undefined;
+  if (seconds === undefined) {
+    throw unusable(stream, `"${field}" must be a date "YYYY-MM-DD HH:MM:SS", got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
+
+function parseIds(stream: string, field: string, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) {
+    throw unusable(stream, `"${field}" must be a list of record ids, got ${JSON.stringify(value)}`);
+  }
+  return value as string[];
+}
+
 /**
- * Reads the incoming stream_state. Nothing (or an empty object) means "no state"; anything else
- * must have the shape this connector writes, or the sync stops with a ConfigError.
+ * Reads the incoming stream_state. Nothing, an empty object or the finished-full-refresh marker mean
+ * "no state". The first release's `{date, ids_at_date}` is read as a state settled from `date`.
+ * Anything else must have the shape this connector writes. Throws ConfigError naming the problem.
  */
 export function parseStreamState(stream: string, state: unknown): Checkpoint | undefined {
   if (state === undefined || state === null) return undefined;
@@ -40,15 +85,39 @@ export function parseStreamState(stream: string, state: unknown): Checkpoint | u
     throw unusable(stream, `it must be a JSON object, got ${JSON.stringify(state)}`);
   }
   const fields = state as Record<string, unknown>;
-  if (Object.keys(fields).length === 0) return undefined;
-  const date = fields.date;
-  const cursor = typeof date === 'string' ? parseLocal(date) : undefined;
-  if (cursor === undefined) {
-    throw unusable(stream, `"date" must be a date "YYYY-MM-DD HH:MM:SS", got ${JSON.stringify(date)}`);
+  if (Object.keys(fields).length === 0 || fields.__ab_full_refresh_sync_complete === true) return undefined;
+  const cursor = parseDate(stream, 'date', fields.date);
+  if (fields.settled_from === undefined) {
+    const ids = parseIds(stream, 'ids_at_date', fields.ids_at_date ?? []);
+    return { cursor, settledFrom: cursor, delivered: ids.map((id) => [id, cursor]) };
   }
-  const ids = fields.ids_at_date ?? [];
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-    throw unusable(stream, `"ids_at_date" must be a list of record ids, got ${JSON.stringify(ids)}`);
+  const settledFrom = parseDate(stream, 'settled_from', fields.settled_from);
+  if (settledFrom > cursor) throw unusable(stream, '"settled_from" is after "date"');
+  const groups = fields.delivered_ids ?? {};
+  if (typeof groups !== 'object' || groups === null || Array.isArray(groups)) {
+    throw unusable(stream, `"delivered_ids" must be an object, got ${JSON.stringify(groups)}`);
   }
-  return { cursor, idsAtCursor: ids as string[] };
+  const delivered: [string, LocalSeconds][] = [];
+  for (const [second, ids] of Object.entries(groups)) {
+    const until = parseDate(stream, 'delivered_ids', second);
+    for (const id of parseIds(stream, `delivered_ids.${second}`, ids)) delivered.push([id, until]);
+  }
+  let nextWindow: Checkpoint['nextWindow'];
+  if (fields.next_window !== undefined) {
+    const { from, to } = (fields.next_window ?? {}) as Record<string, unknown>;
+    nextWindow = {
+      from: parseDate(stream, 'next_window.from', from),
+      to: parseDate(stream, 'next_window.to', to),
+    };
+    if (nextWindow.to < nextWindow.from || nextWindow.from < settledFrom) {
+      throw unusable(stream, '"next_window" must be a range after "settled_from"');
+    }
+  }
+  return {
+    cursor,
+    settledFrom,
+    delivered,
+    nextWindow,
+    fullRefreshInProgress: fields.full_refresh_in_progress === true,
+  };
 }

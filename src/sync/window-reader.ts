@@ -1,8 +1,9 @@
 import type { StreamDefinition } from '../streams/definition.js';
+import { occurrenceId } from '../streams/record-shape.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
-import type { RawRecord, RecordSink, ReportsClient } from '../wolkvox/types.js';
-import { AttemptTally, type DeliveredLedger } from './delivered-ledger.js';
+import type { RawRecord, RecordSink, ReportsClient, WindowRequest } from '../wolkvox/types.js';
+import type { DeliveredLedger } from './delivered-ledger.js';
 import type { Gate } from './gate.js';
 import type { SyncOutput } from './output.js';
 import { BodyOrderTracker, type ResponseSample, type Window } from './window-planner.js';
@@ -11,16 +12,24 @@ export interface WindowOutcome {
   /** The response reached the cap: the window may hold more records than it returned. */
   truncated: boolean;
   sample: ResponseSample;
-  /** Latest date inside the window, and the ids of every record of the response dated then. */
+  /** Latest date inside the window, if any record was dated inside it. */
   lastSecond: LocalSeconds | undefined;
-  idsAtLastSecond: string[];
+  /** Records of the response dated inside the window. */
+  insideCount: number;
+  /** The response held records dated exactly the request's first / last second (the API includes that end). */
+  includesRequestFrom: boolean;
+  includesRequestTo: boolean;
+  /** The API answered 404 "no records" (what it also says for a report that is not enabled). */
+  notFound: boolean;
 }
 
 /** What the reader reports about each record it emits. */
 export interface EmittedRecord {
   anomaly: string | undefined;
-  /** The record has no readable date: it belongs to the window that returned it. */
-  undated: boolean;
+  /** Why the record was delivered though its date does not place it in the window, if so. */
+  placement: 'undated' | 'outside-request' | undefined;
+  /** Its date is later than the present (a skewed clock): it does not move the cursor. */
+  future: boolean;
 }
 
 export interface WindowReaderOptions {
@@ -30,83 +39,106 @@ export interface WindowReaderOptions {
   ledger: DeliveredLedger;
   output: SyncOutput;
   cap: number;
+  /** The earliest wall clock from now on: records dated later are from a skewed clock. */
+  present: LocalSeconds;
   onEmitted(record: EmittedRecord): void;
 }
 
 /** One attempt at a window's response: everything is recounted when the same request restarts. */
 class Attempt {
-  readonly tally = new AttemptTally();
   rawCount = 0;
+  insideCount = 0;
   readonly dates: number[] = [];
   readonly bodyOrder = new BodyOrderTracker();
+  /** Copies so far of each content id: the k-th identical row gets the k-th occurrence id. */
+  readonly copies = new Map<string, number>();
   lastSecond: LocalSeconds | undefined;
-  idsAtLastSecond: string[] = [];
+  includesRequestFrom = false;
+  includesRequestTo = false;
 
-  /** Notes a record's date; returns whether it lies inside `window`. */
-  noteDate(second: LocalSeconds, window: Window): boolean {
-    this.bodyOrder.note(second);
-    this.dates.push(second);
-    return second >= window.from && second <= window.to;
-  }
-
-  noteInside(second: LocalSeconds, id: string): void {
-    if (this.lastSecond === undefined || second > this.lastSecond) {
-      this.lastSecond = second;
-      this.idsAtLastSecond = [];
-    }
-    if (second === this.lastSecond) this.idsAtLastSecond.push(id);
+  occurrence(contentId: string): number {
+    const k = (this.copies.get(contentId) ?? 0) + 1;
+    this.copies.set(contentId, k);
+    return k;
   }
 }
 
 /**
- * Reads one window: asks for date_ini = from - 1 and date_end = to + 1 (right whether the API's ends
- * are inclusive or not), keeps the records dated inside the window, skips those the ledger says
- * are delivered already, and emits the rest as they stream (nothing is buffered).
+ * Reads one window: by default asks for date_ini = from - 1 and date_end = to + 1 (right whether the
+ * API's ends are inclusive or not) and keeps the records dated inside the window; records dated in
+ * the padding seconds belong to the neighbouring windows. A record dated outside the whole request
+ * (reports that filter on another date) or not dated at all belongs to no other window: it is
+ * delivered here. Records the ledger lists are skipped; the others are added to it and emitted as they
+ * stream (nothing is buffered), so a restarted or re-read response never delivers one twice.
  */
 export class WindowReader {
   constructor(private readonly options: WindowReaderOptions) {}
 
-  async read(window: Window, gate?: Gate, signal?: AbortSignal): Promise<WindowOutcome> {
-    const { client, stream, ledger } = this.options;
+  /** `request`: the range to ask for, when not the padded window (narrowing a one-second window). */
+  async read(
+    window: Window,
+    gate?: Gate,
+    signal?: AbortSignal,
+    request?: WindowRequest,
+  ): Promise<WindowOutcome> {
+    const { client, stream } = this.options;
+    const asked = request ?? { report: stream.report, from: window.from - 1, to: window.to + 1 };
     let attempt = new Attempt();
     const sink: RecordSink = {
-      onRecord: (raw) => this.onRecord(raw, window, attempt),
-      onRestart: () => {
-        // The failed attempt's records were emitted; the retry must not emit them again.
-        attempt.tally.mergeInto(ledger, 'all');
-        attempt = new Attempt();
-      },
+      onRecord: (raw) => this.onRecord(raw, window, asked, attempt),
+      // Records the failed attempt delivered are in the ledger; the retry recounts from scratch.
+      onRestart: () => (attempt = new Attempt()),
     };
-    await client.readWindow(
-      { report: stream.report, from: window.from - 1, to: window.to + 1 },
-      gate ? gate.wrap(sink) : sink,
-      signal,
-    );
-    const truncated = attempt.rawCount >= this.options.cap;
-    attempt.tally.mergeInto(ledger, truncated ? 'all' : 'undated');
+    const result = await client.readWindow(asked, gate ? gate.wrap(sink) : sink, signal);
     return {
-      truncated,
+      truncated: attempt.rawCount >= this.options.cap,
       sample: {
         sortedDates: Float64Array.from(attempt.dates).sort(),
         bodyOrder: attempt.bodyOrder.order,
       },
       lastSecond: attempt.lastSecond,
-      idsAtLastSecond: attempt.idsAtLastSecond,
+      insideCount: attempt.insideCount,
+      includesRequestFrom: attempt.includesRequestFrom,
+      includesRequestTo: attempt.includesRequestTo,
+      notFound: result.notFound,
     };
   }
 
-  private onRecord(raw: RawRecord, window: Window, attempt: Attempt): void | Promise<void> {
-    const { stream, offsets, ledger, output } = this.options;
+  private onRecord(
+    raw: RawRecord,
+    window: Window,
+    request: WindowRequest,
+    attempt: Attempt,
+  ): void | Promise<void> {
+    const { stream, offsets, ledger, output, present } = this.options;
     attempt.rawCount += 1;
-    const { record, id, cursorSeconds: second, anomaly } = stream.transform(raw, offsets);
-    if (second !== undefined) {
-      if (!attempt.noteDate(second, window)) return;
-      attempt.noteInside(second, id);
+    const { record, id: contentId, cursorSeconds: second, anomaly } = stream.transform(raw, offsets);
+    let placement: EmittedRecord['placement'];
+    let keepUntil = request.to;
+    if (second === undefined) placement = 'undated';
+    else {
+      attempt.bodyOrder.note(second);
+      attempt.dates.push(second);
+      if (second === request.from) attempt.includesRequestFrom = true;
+      if (second === request.to) attempt.includesRequestTo = true;
+      if (second >= window.from && second <= window.to) {
+        attempt.insideCount += 1;
+        if (attempt.lastSecond === undefined || second > attempt.lastSecond) attempt.lastSecond = second;
+        keepUntil = second;
+      } else if (second >= request.from && second <= request.to)
+        return; // a neighbour's padding
+      else placement = 'outside-request';
     }
-    const listed = ledger.count(id);
-    const copies = attempt.tally.add(id, second, window.to + 1, listed > 0);
-    if (listed > 0 && copies <= listed) return;
-    this.options.onEmitted({ anomaly, undated: second === undefined });
+    const k = attempt.occurrence(contentId);
+    const id = k === 1 ? contentId : occurrenceId(contentId, k);
+    if (ledger.has(id)) {
+      // Returned again by a later request: it stays skippable while that request can be repeated.
+      if (placement !== undefined) ledger.add(id, keepUntil);
+      return;
+    }
+    if (k > 1) record.id = id;
+    ledger.add(id, keepUntil);
+    this.options.onEmitted({ anomaly, placement, future: second !== undefined && second > present });
     return output.record(record);
   }
 }
