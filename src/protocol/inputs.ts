@@ -32,11 +32,19 @@ export function parseConfiguredCatalog(value: unknown): ConfiguredStream[] {
       'The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).',
     );
   }
+  const names = new Set<string>();
   return streams.map((entry, index) => {
     const name = isObject(entry) && isObject(entry.stream) ? entry.stream.name : undefined;
     if (typeof name !== 'string') {
       throw new ConfigError(`Catalog stream #${index + 1} has no "stream.name".`);
     }
+    if (names.has(name)) {
+      throw new ConfigError(
+        `The catalog names stream "${name}" twice (again as stream #${index + 1}); a sync reads each stream ` +
+          'once: keep one entry for it.',
+      );
+    }
+    names.add(name);
     const mode = (entry as Record<string, unknown>).sync_mode;
     if (!SYNC_MODES.includes(mode as SyncMode)) {
       throw new ConfigError(
