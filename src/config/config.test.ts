@@ -64,4 +64,12 @@ describe('resolveConfig', () => {
       expect((error as Error).message).toContain('wolkvox_token');
     }
   });
+
+  it('settles 15 minutes by default and refuses a per-call limit above the API cap', () => {
+    expect(resolveConfig(base).settleSeconds).toBe(900);
+    expect(resolveConfig({ ...base, settle_window_minutes: 0 }).settleSeconds).toBe(0);
+    expect(() => resolveConfig({ ...base, records_per_call_limit: 60_001 })).toThrow(
+      /records_per_call_limit/,
+    );
+  });
 });

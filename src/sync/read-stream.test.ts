@@ -292,3 +292,19 @@ describe('syncStream: two concurrent requests', () => {
     );
   });
 });
+
+describe('syncStream: what 404 can mean', () => {
+  it('warns loudly when every call of a long range answered 404, and not for a short one', async () => {
+    const long = await runSync(new FakeReportsClient([], { cap: 100 }), syncConfig());
+    expect(long.output.logs('WARN').join('\n')).toMatch(
+      /answered 404 "no records" for every call from 2026-01-01 00:00:00 to 2026-01-31 23:59:59.*report chat_9 is not enabled on the server.*server 0032/,
+    );
+    const short = await runSync(
+      new FakeReportsClient([], { cap: 100 }),
+      syncConfig({ endDate: at('2026-01-03 23:59:59') }),
+    );
+    expect(short.output.logs('WARN')).toEqual([]);
+    const some = await runSync(new FakeReportsClient(steadyRows(3), { cap: 100 }), syncConfig());
+    expect(some.output.logs('WARN')).toEqual([]);
+  });
+});
