@@ -47,7 +47,14 @@ cleanup() {
   local rc=$?
   set +e
   if [ -n "$SIM_PID" ]; then
-    if [ "$ENGINE" = docker ]; then docker rm -f "$SIM_CONTAINER" >/dev/null 2>&1; fi
+    if [ "$ENGINE" = docker ]; then
+      docker rm -f "$SIM_CONTAINER" >/dev/null 2>&1
+    else
+      # buildah does not pass its end on to the process it runs: stop the one the simulator reported.
+      local inner
+      inner="$(sed -n 's/^simulator pid \([0-9]*\)$/\1/p' "$WORK/simulator.err" 2>/dev/null | head -n1)"
+      if [ -n "$inner" ] && grep -q timeout "/proc/$inner/cmdline" 2>/dev/null; then kill "$inner" 2>/dev/null; fi
+    fi
     kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
   fi
   if [ -n "$CTR" ]; then buildah --storage-driver vfs rm "$CTR" >/dev/null 2>&1; fi
@@ -199,8 +206,11 @@ echo "spec inside the container: $SPEC_TIMES"
 step "start the Wolkvox simulator in its image"
 # 3 days of the "steady" preset: about 15,000 transfers, a fixed range so the run is reproducible. Its
 # entrypoint is replaced to listen on a free loopback port (the image's own listens on 0.0.0.0:8787).
-# `timeout` ends it even if stopping its engine process does not reach it.
-SIM_ARGS=(timeout 900 /usr/local/bin/node /simulator/dist/simulator/cli.js --host 127.0.0.1 --port 0
+# It reports its process id on stderr (buildah's chroot isolation shares the host's process ids), so
+# the cleanup can stop it; `timeout` ends it in any case.
+# shellcheck disable=SC2016 # $$ is for the shell inside the container
+SIM_ARGS=(sh -c 'echo "simulator pid $$" >&2; exec timeout 900 "$@"' simulator
+  /usr/local/bin/node /simulator/dist/simulator/cli.js --host 127.0.0.1 --port 0
   --preset steady --seed 7 --days 3 --end 2026-01-03 --json)
 if [ "$ENGINE" = docker ]; then
   docker run --rm --name "$SIM_CONTAINER" --network host --entrypoint "${SIM_ARGS[0]}" "$SIMULATOR_IMAGE" \
