@@ -59,6 +59,83 @@ describe('spec', () => {
       expect(property.description).toBeTruthy();
     }
   });
+
+  it('is a source spec only: no destination or legacy keys', async () => {
+    const spec = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec;
+    expect(Object.keys(spec).sort()).toEqual(['connectionSpecification', 'documentationUrl']);
+  });
+
+  it('gives every patterned field a pattern_descriptor the UI shows instead of the regex', async () => {
+    const { properties } = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
+    const descriptors = Object.fromEntries(
+      Object.entries(properties as Record<string, Record<string, unknown>>)
+        .filter(([, property]) => property.pattern !== undefined)
+        .map(([name, property]) => [name, property.pattern_descriptor]),
+    );
+    expect(descriptors).toEqual({
+      wolkvox_server: '0032 or wv0032',
+      start_date: 'YYYY-MM-DD or YYYY-MM-DD HH:MM:SS',
+      end_date: 'YYYY-MM-DD or YYYY-MM-DD HH:MM:SS',
+      base_url: 'https://host or https://host/path',
+    });
+    // Each descriptor describes values its pattern accepts.
+    const accepted: Record<string, string[]> = {
+      wolkvox_server: ['0032', 'wv0032'],
+      start_date: ['2026-08-12', '2026-08-12 15:04:22'],
+      end_date: ['2026-08-12', '2026-08-12 15:04:22'],
+      base_url: ['https://wv0032.wolkvox.com', 'https://proxy.example.com/wolkvox'],
+    };
+    for (const [name, values] of Object.entries(accepted)) {
+      for (const value of values) expect(value).toMatch(new RegExp(String(properties[name].pattern)));
+    }
+  });
+
+  it('shows the fields a person must decide first and groups the tuning options', async () => {
+    const connection = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
+    const properties = connection.properties as Record<string, Record<string, unknown>>;
+    const groups = connection.groups as { id: string; title?: string }[];
+    expect(groups.map((group) => group.id)).toEqual(['wolkvox', 'range', 'tuning']);
+    for (const group of groups) expect(group.title).toBeTruthy();
+    const members = (id: string) =>
+      Object.entries(properties)
+        .filter(([, property]) => property.group === id)
+        .sort(([, a], [, b]) => Number(a.order) - Number(b.order))
+        .map(([name]) => name);
+    expect(members('wolkvox')).toEqual(['wolkvox_server', 'wolkvox_token']);
+    expect(members('range')).toEqual(['start_date', 'end_date', 'timezone']);
+    expect(members('tuning')).toEqual([
+      'lookback_window_minutes',
+      'settle_window_minutes',
+      'max_api_calls_per_sync',
+      'max_window_days',
+      'max_concurrent_requests',
+      'max_retries',
+      'records_per_call_limit',
+      'base_url',
+    ]);
+    // `group` only on top-level properties, and each one names a declared group.
+    for (const property of Object.values(properties)) {
+      expect(groups.map((group) => group.id)).toContain(property.group);
+    }
+    // Optional and still shown: the zone decides every offset.
+    expect(connection.required).not.toContain('timezone');
+    expect(properties.timezone!.always_show).toBe(true);
+    expect(properties.timezone!.description).toMatch(/wrong zone shifts every transferred_at/);
+    // Tuning fields are all optional, so the UI folds them under "Optional fields".
+    for (const name of members('tuning')) expect(connection.required).not.toContain(name);
+  });
+
+  it('says in the form where the server and token are found, the IP allow list and the daily quota', async () => {
+    const { properties } = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
+    const text = (name: string) => String(properties[name].description);
+    expect(text('wolkvox_server')).toContain('wv{server}.wolkvox.com');
+    expect(text('wolkvox_token')).toContain(
+      'Wolkvox Manager: Configuration (gear, top right) > Integrations > Tokens',
+    );
+    expect(text('wolkvox_token')).toContain('IP allow list');
+    expect(text('wolkvox_token')).toContain('licences x 1,000 calls');
+    expect(text('max_api_calls_per_sync')).toContain('licences x 1,000 calls');
+  });
 });
 
 describe('discover', () => {

@@ -195,6 +195,20 @@ describe('end to end against the Wolkvox simulator', () => {
     expect(deliveredIds([lookback])).toEqual(expectedIds(sim.dataset.records(lookbackFrom, settled - 1)));
   }, 120_000);
 
+  it('sends a row estimate before the first record, marked rough in the log, then refines it', async () => {
+    sim = await simulator({ dataset: dataset({ from: '2026-01-01', to: '2026-01-05 23:59:59' }) });
+    const run = await readSync(sim, sim.connectorConfig());
+    const kinds = run.messages.map((m) =>
+      m.type === 'TRACE' && (m.trace as { type: string }).type === 'ESTIMATE'
+        ? 'ESTIMATE'
+        : (m.type as string),
+    );
+    expect(kinds.indexOf('ESTIMATE')).toBeLessThan(kinds.indexOf('RECORD'));
+    expect(kinds.lastIndexOf('ESTIMATE')).toBeGreaterThan(kinds.indexOf('RECORD'));
+    const logs = messagesOfType(run, 'LOG').map((m) => m.log.message as string);
+    expect(logs.some((line) => /estimate \d+ records \(rough, nothing read yet/.test(line))).toBe(true);
+  });
+
   it('a state in the far future yields no record and one STATE', async () => {
     sim = await simulator({ dataset: dataset({ from: '2026-01-01', to: '2026-01-05 23:59:59' }) });
     const state = [

@@ -98,15 +98,24 @@ describe('metadata.yaml', () => {
   it('describes this connector consistently with package.json and the spec', () => {
     expect(data.connectorType).toBe('source');
     expect(data.connectorSubtype).toBe('api');
-    expect(data.dockerRepository).toBe('airbyte/source-wolkvox');
+    // Neutral: not Airbyte's Docker Hub namespace; users add their own registry prefix.
+    expect(data.dockerRepository).toBe('source-wolkvox');
     expect(data.dockerImageTag).toBe(packageJson.version);
-    expect(data.githubIssueLabel).toBe(String(data.dockerRepository).split('/')[1]);
+    expect(data.githubIssueLabel).toBe(data.dockerRepository);
     expect(data.license).toBe(packageJson.license);
     expect(data.documentationUrl).toBe(spec.documentationUrl);
     expect(data.definitionId).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
     expect(data.tags).toContain('language:typescript');
+  });
+
+  it('names a square SVG icon that exists', () => {
+    expect(data.icon).toBe('icon.svg');
+    const svg = readText(data.icon as string);
+    const viewBox = /<svg[^>]*\sviewBox="0 0 (\d+) (\d+)"/.exec(svg);
+    expect(viewBox, 'icon.svg needs a viewBox').not.toBeNull();
+    expect(viewBox![1]).toBe(viewBox![2]);
   });
 
   it('points documentationUrl at the docs page of this repository', () => {
@@ -162,11 +171,61 @@ describe('Dockerfile', () => {
     expect(labels['io.airbyte.version']).toBe(packageJson.version);
   });
 
-  it('runs as a non-root user with NODE_ENV=production', () => {
+  it('has one version in package.json, metadata.yaml, the label, CHANGELOG.md and the docs changelog', () => {
+    const version = packageJson.version as string;
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    const lock = JSON.parse(readText('package-lock.json')) as Json;
+    const changelog = /^## (\d+\.\d+\.\d+) - (\d{4}-\d{2}-\d{2})$/m.exec(readText('CHANGELOG.md'));
+    const docsRow = /^\| (\d+\.\d+\.\d+) +\| (\d{4}-\d{2}-\d{2}) /m.exec(readText('docs/wolkvox.md'));
+    expect({
+      lock: lock.version,
+      metadata: data.dockerImageTag,
+      label: labels['io.airbyte.version'],
+      changelog: changelog?.[1],
+      docs: docsRow?.[1],
+    }).toEqual({ lock: version, metadata: version, label: version, changelog: version, docs: version });
+    expect(docsRow?.[2], 'the same release date in CHANGELOG.md and the docs').toBe(changelog?.[2]);
+  });
+
+  it('runs as user airbyte, uid/gid 1000, owning /airbyte, with NODE_ENV=production', () => {
     const user = finalStage.filter((i) => i.keyword === 'USER').at(-1)?.args;
-    expect(user, 'the final stage needs a USER instruction').toBeDefined();
-    expect(['root', '0', '0:0']).not.toContain(user);
+    expect(user).toBe('1000:1000');
+    const runs = finalStage.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    // The base image's node user holds uid/gid 1000: it becomes airbyte.
+    expect(runs.some((args) => /groupmod --new-name airbyte node/.test(args))).toBe(true);
+    expect(runs.some((args) => /usermod --login airbyte\b.* node\b/.test(args))).toBe(true);
+    expect(runs.some((args) => /chown -R airbyte:airbyte \/airbyte\b/.test(args))).toBe(true);
     expect(env.NODE_ENV).toBe('production');
+  });
+
+  it('ships neither the simulator nor the demo in the connector image', () => {
+    const distCopy = finalStage.find((i) => i.keyword === 'COPY' && /\s\.\/dist$/.test(i.args));
+    expect(distCopy?.args).toMatch(/--from=build .*\/build\/connector-dist \.\/dist$/);
+    const buildStage = dockerfile.slice(
+      0,
+      dockerfile.findIndex((i, n) => n > 0 && i.keyword === 'FROM'),
+    );
+    const pruning = buildStage.find((i) => i.keyword === 'RUN' && i.args.includes('connector-dist'));
+    expect(pruning?.args).toContain('rm -rf connector-dist/simulator connector-dist/demo');
+  });
+
+  it('builds the simulator as its own target, serving the data integration_tests/ describes', () => {
+    const start = dockerfile.findIndex((i) => i.keyword === 'FROM' && /\sAS simulator$/i.test(i.args));
+    expect(start, 'a "FROM ... AS simulator" stage').toBeGreaterThan(0);
+    const next = dockerfile.findIndex((i, n) => n > start && i.keyword === 'FROM');
+    const stage = dockerfile.slice(start, next);
+    const json = (keyword: string) => JSON.parse(stage.find((i) => i.keyword === keyword)!.args) as string[];
+    expect(json('ENTRYPOINT')).toEqual([
+      '/usr/local/bin/node',
+      '/simulator/dist/simulator/cli.js',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8787',
+    ]);
+    // The run of acceptance-files.test.ts: quiet preset, seed 7, 2026-01-01 to 2026-01-14.
+    expect(json('CMD')).toEqual(['--preset', 'quiet', '--seed', '7', '--days', '14', '--end', '2026-01-14']);
+    expect(stage.find((i) => i.keyword === 'EXPOSE')?.args).toBe('8787');
   });
 
   it('ships dist/, schemas/, package.json and production node_modules in the runtime stage', () => {
@@ -200,6 +259,21 @@ describe('acceptance-test-config.yml', () => {
 
   it('tests the image named in metadata.yaml', () => {
     expect(config.connector_image).toBe(`${data.dockerRepository as string}:dev`);
+  });
+
+  it('reads from the simulator container: sample_config.json with base_url naming it', () => {
+    const sample = JSON.parse(readText('integration_tests/sample_config.json')) as Json;
+    const acceptance = JSON.parse(readText('integration_tests/acceptance_config.json')) as Json;
+    expect(acceptance).toEqual({ ...sample, base_url: 'http://wolkvox-simulator:8787' });
+    const configPaths = new Set(
+      Object.values(tests).flatMap((suite) =>
+        (suite as Json).tests.map((test: Json) => test.config_path as string),
+      ),
+    );
+    expect([...configPaths].sort()).toEqual([
+      'integration_tests/acceptance_config.json',
+      'integration_tests/invalid_config.json',
+    ]);
   });
 
   it('configures every acceptance test suite of a source', () => {
@@ -242,5 +316,79 @@ describe('acceptance-test-config.yml', () => {
         expect(() => JSON.parse(text), path).not.toThrow();
       }
     }
+  });
+});
+
+describe('docs/wolkvox.md', () => {
+  const docs = readText('docs/wolkvox.md');
+  const headings = [...docs.matchAll(/^(#{2,3}) (.+)$/gm)].map((match) => match[2]!);
+  /** The text of one `## ` section, up to the next one. */
+  const section = (title: string): string => {
+    const start = docs.indexOf(`\n## ${title}\n`);
+    expect(start, `section "${title}"`).toBeGreaterThan(-1);
+    const end = docs.indexOf('\n## ', start + 1);
+    return docs.slice(start, end === -1 ? undefined : end);
+  };
+
+  it("has the sections of Airbyte's source documentation template, in order", () => {
+    const template = [
+      'Prerequisites',
+      'Setup guide',
+      'Supported sync modes',
+      'Supported streams',
+      'Data type map',
+      'Limitations and troubleshooting',
+      'Changelog',
+    ];
+    const positions = template.map((title) => headings.indexOf(title));
+    expect(
+      positions.every((position) => position >= 0),
+      JSON.stringify(headings),
+    ).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // Wolkvox side first, then the Airbyte side.
+    const setup = section('Setup guide');
+    expect(setup.indexOf('Set up Wolkvox')).toBeGreaterThan(-1);
+    expect(setup.indexOf('Set up Wolkvox')).toBeLessThan(setup.indexOf('Add the connector to Airbyte'));
+  });
+
+  it('maps every field of the stream schema to a Snowflake and a BigQuery type', () => {
+    const schema = JSON.parse(readText('schemas/transfers.json')) as Json;
+    const rows = new Map(
+      section('Data type map')
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((line) => line.split('|').map((cell) => cell.trim()))
+        .map((cells) => [cells[1]!.replaceAll('`', ''), { snowflake: cells[3], bigquery: cells[4] }]),
+    );
+    const expected = (property: Json) =>
+      ({
+        timestamp_with_timezone: { snowflake: 'TIMESTAMP_TZ', bigquery: 'TIMESTAMP' },
+        timestamp_without_timezone: { snowflake: 'TIMESTAMP_NTZ', bigquery: 'DATETIME' },
+      })[property.airbyte_type as string] ?? { snowflake: 'VARCHAR', bigquery: 'STRING' };
+    for (const [field, property] of Object.entries(schema.properties as Record<string, Json>)) {
+      expect(rows.get(field), field).toEqual(expected(property));
+    }
+    expect(schema.properties.transferred_at_local).toMatchObject({
+      format: 'date-time',
+      airbyte_type: 'timestamp_without_timezone',
+    });
+  });
+
+  it('covers the limits, the image, custom connectors and the acceptance tests', () => {
+    const limits = section('Limitations and troubleshooting');
+    for (const topic of ['licences x 1,000', '60,000', '31 days', '404', 'DST', 'allow-list'])
+      expect(limits, topic).toContain(topic);
+    expect(docs).toContain('Airbyte Cloud does not accept custom Docker connectors');
+    expect(docs).toContain('docker buildx build --platform linux/amd64,linux/arm64');
+    expect(docs).toContain(
+      `docker build -t ${data.dockerRepository as string}:${packageJson.version as string} .`,
+    );
+    expect(docs).toContain(`ghcr.io/<org>/${data.dockerRepository as string}`);
+    expect(docs).toContain('kind load docker-image');
+    expect(docs).not.toContain('airbyte/source-wolkvox');
+    const acceptance = parse(readText('acceptance-test-config.yml')) as Json;
+    expect(docs).toContain(`docker build -t ${acceptance.connector_image as string} .`);
+    expect(docs).toContain('--name wolkvox-simulator --network wolkvox-cat');
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Image test: builds the connector image and runs spec, check, discover and read INSIDE it, the read
-# against the Wolkvox simulator started on the host (127.0.0.1, the container shares the host network).
+# Image test: builds the connector image and the simulator image (Dockerfile target `simulator`), and
+# runs spec, check, discover and read INSIDE the connector image, the reads against the simulator
+# running inside its own image (both containers share the host network, 127.0.0.1).
 # Every stdout line must be an AirbyteMessage valid against the official protocol schema.
 #
 #   npm run test:image                      (or: bash scripts/test-image.sh)
@@ -9,14 +10,15 @@
 # isolation), with the base image node:<major>-bookworm-slim assembled by shared/tools/node-base-image,
 # which also installs buildah and debootstrap when missing (root and apt needed).
 #
-# Environment: IMAGE (default source-wolkvox:dev), IMAGE_ENGINE (docker|buildah, default: detect),
+# Environment: IMAGE (default source-wolkvox:dev), SIMULATOR_IMAGE (default source-wolkvox-simulator:dev),
+# IMAGE_ENGINE (docker|buildah, default: detect),
 # AIRBYTE_SHARED_DIR (default ../shared beside the repository), KEEP_WORK=1 keeps the work folder.
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 IMAGE="${IMAGE:-source-wolkvox:dev}"
-AIRBYTE_IMAGE="airbyte/source-wolkvox:dev"
+SIMULATOR_IMAGE="${SIMULATOR_IMAGE:-source-wolkvox-simulator:dev}"
 export AIRBYTE_SHARED_DIR="${AIRBYTE_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
 CHECKS=(node "$ROOT/scripts/image-test-checks.mjs")
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/source-wolkvox-image-test.XXXXXX")"
@@ -25,8 +27,11 @@ mkdir -p "$SECRETS"
 chmod 755 "$WORK" "$SECRETS" # the connector runs as a non-root user: it must be able to read the mounts
 
 STEP="setup"
+ENGINE=""
 SIM_PID=""
+SIM_CONTAINER="source-wolkvox-image-test-simulator-$$" # docker only
 CTR=""
+SIM_CTR=""
 T0=$(date +%s)
 step() {
   STEP="$*"
@@ -41,8 +46,19 @@ ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null; fi
+  if [ -n "$SIM_PID" ]; then
+    if [ "$ENGINE" = docker ]; then
+      docker rm -f "$SIM_CONTAINER" >/dev/null 2>&1
+    else
+      # buildah does not pass its end on to the process it runs: stop the one the simulator reported.
+      local inner
+      inner="$(sed -n 's/^simulator pid \([0-9]*\)$/\1/p' "$WORK/simulator.err" 2>/dev/null | head -n1)"
+      if [ -n "$inner" ] && grep -q timeout "/proc/$inner/cmdline" 2>/dev/null; then kill "$inner" 2>/dev/null; fi
+    fi
+    kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+  fi
   if [ -n "$CTR" ]; then buildah --storage-driver vfs rm "$CTR" >/dev/null 2>&1; fi
+  if [ -n "$SIM_CTR" ]; then buildah --storage-driver vfs rm "$SIM_CTR" >/dev/null 2>&1; fi
   if [ "$rc" -ne 0 ]; then
     echo >&2
     echo "test-image: FAILED at step: $STEP (exit $rc)" >&2
@@ -87,25 +103,37 @@ if [ "$ENGINE" = buildah ]; then
 fi
 
 # ------------------------------------------------------------------------------------------------------
+# build_image TAG [BUILD ARGS...]: builds the Dockerfile as TAG with the chosen engine.
+build_image() {
+  local tag="$1"
+  shift
+  if [ "$ENGINE" = docker ]; then
+    docker build -t "$tag" "$@" .
+  else
+    local old_id
+    old_id="$("${B[@]}" images --quiet --no-trunc "$tag" 2>/dev/null || true)"
+    "${B[@]}" bud --pull=never --isolation chroot -t "$tag" "$@" .
+    # vfs stores every image in full: drop the previous build of this test once nothing names it any more.
+    if [ -n "$old_id" ] && [ "$old_id" != "$("${B[@]}" images --quiet --no-trunc "$tag")" ]; then
+      "${B[@]}" rmi "$old_id" >/dev/null 2>&1 || true
+    fi
+  fi
+}
+
 step "build the image $IMAGE ($ENGINE)"
 BUILD_START=$(date +%s%N)
-if [ "$ENGINE" = docker ]; then
-  docker build -t "$IMAGE" -t "$AIRBYTE_IMAGE" .
-else
-  OLD_ID="$("${B[@]}" images --quiet --no-trunc "$IMAGE" 2>/dev/null || true)"
-  "${B[@]}" bud --pull=never --isolation chroot -t "$IMAGE" -t "$AIRBYTE_IMAGE" .
-  # vfs stores every image in full: drop the previous build of this test once nothing names it any more.
-  if [ -n "$OLD_ID" ] && [ "$OLD_ID" != "$("${B[@]}" images --quiet --no-trunc "$IMAGE")" ]; then
-    "${B[@]}" rmi "$OLD_ID" >/dev/null 2>&1 || true
-  fi
-fi
+build_image "$IMAGE"
 BUILD_MS=$(ms_since "$BUILD_START")
+
+step "build the simulator image $SIMULATOR_IMAGE (target simulator)"
+build_image "$SIMULATOR_IMAGE" --target simulator
 
 # ------------------------------------------------------------------------------------------------------
 step "check the image config (entrypoint, AIRBYTE_ENTRYPOINT, labels, user) against metadata.yaml"
 if [ "$ENGINE" = docker ]; then
   docker image inspect --format '{{json .Config}}' "$IMAGE" >"$WORK/image-config.json"
   IMAGE_BYTES="$(docker image inspect --format '{{.Size}}' "$IMAGE")"
+  SIMULATOR_BYTES="$(docker image inspect --format '{{.Size}}' "$SIMULATOR_IMAGE")"
 else
   "${B[@]}" inspect --type image "$IMAGE" >"$WORK/image-inspect.json"
   node -e 'const fs = require("fs"); const i = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -115,7 +143,11 @@ else
   IMAGE_BYTES="$(du -sb "$MNT" | cut -f1)"
   APP_BYTES="$(du -sb "$MNT/airbyte/integration_code" | cut -f1)"
   MODULES_BYTES="$(du -sb "$MNT/airbyte/integration_code/node_modules" | cut -f1)"
+  DIST_BYTES="$(du -sb "$MNT/airbyte/integration_code/dist" | cut -f1)"
   "${B[@]}" umount "$CTR" >/dev/null
+  SIM_CTR="$("${B[@]}" from --pull=never "$SIMULATOR_IMAGE")"
+  SIMULATOR_BYTES="$(du -sb "$("${B[@]}" mount "$SIM_CTR")" | cut -f1)"
+  "${B[@]}" umount "$SIM_CTR" >/dev/null
 fi
 "${CHECKS[@]}" image-config "$WORK/image-config.json"
 mapfile -t ENTRYPOINT < <(node -e 'for (const p of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).Entrypoint) console.log(p)' "$WORK/image-config.json")
@@ -138,10 +170,14 @@ run_raw() {
 }
 
 # ------------------------------------------------------------------------------------------------------
-step "the container runs as a non-root user"
-CONTAINER_UID="$(run_raw id -u)"
-echo "uid inside the container: $CONTAINER_UID ($(run_raw id -un))"
-[ "$CONTAINER_UID" != 0 ] || fail "the container runs as root"
+step "the container runs as user airbyte (uid/gid 1000), owning /airbyte, without the simulator or the demo"
+IDENTITY="$(run_raw sh -c 'echo "$(id -un) $(id -u):$(id -g) $(stat -c %U:%G /airbyte)"; test -w /airbyte && echo writable')"
+echo "inside the container: user, uid:gid, owner of /airbyte: $(echo "$IDENTITY" | tr '\n' ' ')"
+[ "$IDENTITY" = "$(printf 'airbyte 1000:1000 airbyte:airbyte\nwritable')" ] ||
+  fail "expected user airbyte 1000:1000 owning a writable /airbyte, got: $IDENTITY"
+for absent in dist/simulator dist/demo; do
+  run_raw sh -c "test ! -e /airbyte/integration_code/$absent" || fail "the connector image ships $absent"
+done
 
 # ------------------------------------------------------------------------------------------------------
 step "spec"
@@ -167,10 +203,22 @@ SPEC_TIMES="$(run_raw "${ENTRYPOINT[0]}" -e '
 echo "spec inside the container: $SPEC_TIMES"
 
 # ------------------------------------------------------------------------------------------------------
-step "start the Wolkvox simulator on the host"
-# 3 days of the "steady" preset: about 15,000 transfers, a fixed range so the run is reproducible.
-node "$ROOT/dist/simulator/cli.js" --host 127.0.0.1 --port 0 --preset steady --seed 7 --days 3 --end 2026-01-03 --json \
-  >"$WORK/simulator.out" 2>"$WORK/simulator.err" &
+step "start the Wolkvox simulator in its image"
+# 3 days of the "steady" preset: about 15,000 transfers, a fixed range so the run is reproducible. Its
+# entrypoint is replaced to listen on a free loopback port (the image's own listens on 0.0.0.0:8787).
+# It reports its process id on stderr (buildah's chroot isolation shares the host's process ids), so
+# the cleanup can stop it; `timeout` ends it in any case.
+# shellcheck disable=SC2016 # $$ is for the shell inside the container
+SIM_ARGS=(sh -c 'echo "simulator pid $$" >&2; exec timeout 900 "$@"' simulator
+  /usr/local/bin/node /simulator/dist/simulator/cli.js --host 127.0.0.1 --port 0
+  --preset steady --seed 7 --days 3 --end 2026-01-03 --json)
+if [ "$ENGINE" = docker ]; then
+  docker run --rm --name "$SIM_CONTAINER" --network host --entrypoint "${SIM_ARGS[0]}" "$SIMULATOR_IMAGE" \
+    "${SIM_ARGS[@]:1}" >"$WORK/simulator.out" 2>"$WORK/simulator.err" &
+else
+  "${B[@]}" run --isolation chroot --network host "$SIM_CTR" -- "${SIM_ARGS[@]}" \
+    >"$WORK/simulator.out" 2>"$WORK/simulator.err" &
+fi
 SIM_PID=$!
 for _ in $(seq 1 300); do
   [ -s "$WORK/simulator.out" ] && break
@@ -229,11 +277,12 @@ run_entrypoint read --config /secrets/config.json --catalog /secrets/catalog.jso
 # ------------------------------------------------------------------------------------------------------
 step "summary"
 human() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "$1 bytes"; }
-echo "image:                $IMAGE (also tagged $AIRBYTE_IMAGE), engine $ENGINE"
+echo "image:                $IMAGE, engine $ENGINE"
 echo "image size:           $(human "$IMAGE_BYTES") (uncompressed)"
 if [ -n "${APP_BYTES:-}" ]; then
-  echo "  /airbyte/integration_code: $(human "$APP_BYTES"), of which node_modules $(human "$MODULES_BYTES")"
+  echo "  /airbyte/integration_code: $(human "$APP_BYTES"), of which node_modules $(human "$MODULES_BYTES"), dist $(human "$DIST_BYTES")"
 fi
+echo "simulator image size: $(human "$SIMULATOR_BYTES") (uncompressed, $SIMULATOR_IMAGE)"
 echo "image build:          $((BUILD_MS / 1000)) s"
 echo "spec (whole container run): ${SPEC_CONTAINER_MS} ms"
 echo "spec inside the container:  $SPEC_TIMES"

@@ -37,6 +37,13 @@ describe('resolveConfig', () => {
       'http://localhost:1/proxy',
     );
     expect(() => resolveConfig({ ...base, base_url: 'http://10.0.0.1' })).toThrow(/loopback/);
+    expect(() => resolveConfig({ ...base, base_url: 'http://wv0032.wolkvox.com' })).toThrow(/loopback/);
+  });
+
+  it('accepts http for a single-label container name (the simulator on a Docker network)', () => {
+    expect(resolveConfig({ ...base, base_url: 'http://wolkvox-simulator:8787' }).baseUrl).toBe(
+      'http://wolkvox-simulator:8787',
+    );
     expect(() => resolveConfig({ ...base, base_url: 'https://user:pw@host.example' })).toThrow(/credentials/);
   });
 

@@ -11,10 +11,29 @@ function asText(value: unknown): string | null {
 }
 
 /**
- * Shared shaping of Reports Manager records: the API fields kept as strings (anything else is
- * converted and reported), an id hashed from those fields, and the cursor date with its offset.
- * The id hashes the API fields in their declared order, so it never changes across syncs or
- * versions as long as the field list does not; two rows equal in every field share one id.
+ * True for the texts Wolkvox sends where a value is absent: `""` (a transfer to a skill group has
+ * `receiver_agent_id: ""`), only spaces or other whitespace, and `"-"`.
+ * Ordinary values are decided on their first character, without trimming (this runs per field).
+ */
+export function isEmptyApiValue(text: string): boolean {
+  if (text === '' || text === '-') return true;
+  return text.charCodeAt(0) <= 32 && text.trim() === '';
+}
+
+/**
+ * Shared shaping of Reports Manager records, the per-record hot path. The output record holds, in
+ * this order: `id`, the API fields, `<cursor>` parsed twice (`transferred_at`: ISO 8601 with the
+ * offset of the operation's zone; `transferred_at_local`: the same wall clock without offset), or
+ * null for both when the cursor is absent or unreadable.
+ *
+ * - API fields are strings; anything else is converted to text and reported as an anomaly.
+ * - An empty API value (`isEmptyApiValue`) becomes null in the output, for every API field but the
+ *   cursor, which is kept as the API gave it.
+ * - `id`: the first 32 hex digits of SHA-256 over the JSON array of the API fields' texts in
+ *   `apiFields` order, BEFORE empty values become null, so ids stay those of every earlier version;
+ *   two rows equal in every field share one id.
+ *
+ * Never throws for a malformed record; `anomaly` says what was wrong with it.
  */
 export function shapeRecord(
   raw: RawRecord,
@@ -31,7 +50,7 @@ export function shapeRecord(
     const text = asText(value);
     if (typeof value !== 'string')
       anomaly ??= value === undefined ? `missing ${field}` : `non-string ${field}`;
-    record[field] = text;
+    record[field] = text !== null && field !== cursorField && isEmptyApiValue(text) ? null : text;
     values.push(text);
   }
   const id = hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
@@ -40,7 +59,15 @@ export function shapeRecord(
   const local = cursor === undefined ? undefined : parseLocal(cursor);
   if (cursor !== undefined && local === undefined) anomaly ??= `unreadable ${cursorField} "${cursor}"`;
   record.id = id;
-  record.transferred_at = local === undefined ? null : offsets.toIso(local, cursor);
+  if (local === undefined) {
+    record.transferred_at = null;
+    record.transferred_at_local = null;
+  } else {
+    const iso = offsets.toIso(local, cursor);
+    record.transferred_at = iso;
+    // "YYYY-MM-DDTHH:MM:SS" followed by the offset: the wall clock is its first 19 characters.
+    record.transferred_at_local = iso.slice(0, 19);
+  }
   return {
     record,
     id,

@@ -1,4 +1,4 @@
-import { formatLocal, type LocalSeconds } from '../time/local-time.js';
+import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { SyncOutput } from './output.js';
 import type { EmittedRecord } from './window-reader.js';
 import { windowLength, type Window } from './window-planner.js';
@@ -59,6 +59,27 @@ export class SyncProgress {
   ) {
     this.callsAtStart = callsMade();
     this.callsBeforeWindow = this.callsAtStart;
+  }
+
+  /**
+   * The first row estimate, sent before the first call: the sync is about to read `range`
+   * (LocalSeconds, inclusive; empty when `to < from`) and knows nothing of its density yet. It
+   * assumes the density at which one longest window (`maxWindowSeconds`, seconds) just fills a
+   * call (`cap` records): high for most operations, so a progress bar does not run ahead, and
+   * corrected by `windowCompleted` from the first window read. Logs it at INFO, marked rough.
+   */
+  planned(range: Window, cap: number, maxWindowSeconds: number): void {
+    const seconds = Math.max(0, windowLength(range));
+    const estimate = Math.round((cap * seconds) / maxWindowSeconds);
+    this.lastEstimate = estimate;
+    this.output.estimate(estimate);
+    this.output.log(
+      'INFO',
+      seconds === 0
+        ? `${this.stream}: nothing to read before ${formatLocal(range.from)}; estimate 0 records.`
+        : `${this.stream}: reading ${describeWindow(range)}; estimate ${estimate} records ` +
+            `(rough, nothing read yet: ${cap} records per ${Math.round(maxWindowSeconds / SECONDS_PER_DAY)} days assumed).`,
+    );
   }
 
   recordEmitted({ anomaly, placement, future }: EmittedRecord): void {

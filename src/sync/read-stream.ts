@@ -176,6 +176,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     return window;
   };
   let notFoundOnly = true;
+  progress.planned({ from: start.from, to: start.to }, cap, longest);
   await checkpointer.start();
   try {
     while (from <= start.to) {
