@@ -146,7 +146,11 @@ export function buildReportCatalog(
     const override = overrides[report.api];
     if (!override) throw new Error(`${report.api}: no entry in REPORT_OVERRIDES.`);
     if (override.excluded !== undefined) {
-      excluded.push({ report: report.api, parameter: report.extra_params.join(','), reason: override.excluded });
+      excluded.push({
+        report: report.api,
+        parameter: report.extra_params.join(','),
+        reason: override.excluded,
+      });
     } else {
       definitions.push(defineReport(report, override));
     }
@@ -229,7 +233,9 @@ export function renderStreamsDoc(
     '',
     '| report | parameter | reason |',
     '| --- | --- | --- |',
-    ...catalog.excluded.map((report) => `| \`${report.report}\` | \`${report.parameter}\` | ${cell(report.reason)} |`),
+    ...catalog.excluded.map(
+      (report) => `| \`${report.report}\` | \`${report.parameter}\` | ${cell(report.reason)} |`,
+    ),
     '',
     '## Where the definitions differ from the suggested kind or parameters',
     '',
