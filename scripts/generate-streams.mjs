@@ -11,7 +11,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { buildReportCatalog, renderDefinitionsModule, renderStreamsDoc } from '../dist/streams/report-catalog.js';
+import {
+  buildReportCatalog,
+  renderDefinitionsModule,
+  renderStreamsDoc,
+} from '../dist/streams/report-catalog.js';
 import { REPORT_OVERRIDES } from '../dist/streams/report-overrides.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -118,6 +118,7 @@ function defineReport(facts: ReportFacts, override: ReportOverride): ReportDefin
     description: `${api}: ${override.about} (Wolkvox Reports Manager "${facts.title_es}")`,
     parameter,
     fields,
+    exampleKeys: facts.example_keys,
     nestedArrays,
     timestampField,
     timestampNestedIn,

@@ -48,6 +48,11 @@ export interface ReportDefinition {
    * the documented fields (except those only found inside a nested array), then example-only keys.
    */
   fields: string[];
+  /**
+   * The keys of the documentation's example row, which is what the API sends where it disagrees
+   * with the documented fields (the simulator sends these); null when the docs have no example.
+   */
+  exampleKeys: string[] | null;
   /** Fields holding arrays of objects: field name to the keys of its items. */
   nestedArrays: Record<string, string[]>;
   /** Event reports: the field holding the row's timestamp ("YYYY-MM-DD HH:MM:SS", local). */
