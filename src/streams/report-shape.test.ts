@@ -11,7 +11,7 @@ import { shapeReportAggregate, shapeReportEvent } from './report-shape.js';
 
 const offsets = new OffsetFormatter('America/Bogota');
 const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+addFormats.default(ajv);
 // Airbyte's record checks read `date-time` as ISO 8601 with an optional offset: a
 // timestamp_without_timezone value ("2026-03-08T10:15:00") has none. ajv-formats requires one.
 ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?$/);
