@@ -418,3 +418,12 @@ export class ReportData {
     return { count: json.length, jsonAt: (index) => json[index] as string };
   }
 }
+
+/** Rows of every report over the same days, seed and agents as a transfer dataset (chat_9). */
+export function reportDataFor(
+  dataset: { settings: { seed: number; from: LocalSeconds; to: LocalSeconds }; agents: readonly Agent[] },
+  options: Partial<Omit<ReportDataOptions, 'agents'>> = {},
+): ReportData {
+  const { seed, from, to } = dataset.settings;
+  return new ReportData({ seed, from, to, agents: dataset.agents, ...options });
+}
