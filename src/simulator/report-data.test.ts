@@ -1,7 +1,13 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { factsOf } from '../../test-support/report-facts.js';
+import { REPORT_DEFINITIONS } from '../streams/report-definitions.js';
+import { reportSchema } from '../streams/report-schema.js';
+import { shapeReportAggregate, shapeReportEvent } from '../streams/report-shape.js';
 import { formatApiParam, parseLocal, type LocalSeconds } from '../time/local-time.js';
+import { OffsetFormatter } from '../time/zone.js';
 import { generateDataset } from './dataset.js';
 import { reportDataFor, type ReportDataOptions } from './report-data.js';
 import { API_PATH, startSimulator, type RunningSimulator, type SimulatorOptions } from './server.js';
@@ -266,6 +272,50 @@ describe('simulator: every report', () => {
       const first = at(String(messages[0]?.date));
       expect(first >= window.from && first <= window.to).toBe(true);
       expect(messages.every((message) => at(String(message.date)) >= first)).toBe(true);
+    }
+  });
+});
+
+describe('simulated rows of every report', () => {
+  it('shape into records valid against the stream schema, events placed in time, keys never empty', () => {
+    const data = reportDataFor(dataset, { denseReports: {} });
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv);
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2})?$/);
+    const offsets = new OffsetFormatter('America/Bogota');
+    const values = {
+      skill_id: '101',
+      agent_id: dataset.agents[0]!.id,
+      campaign_id: 'all',
+      cod_act: 'cod_act2',
+    };
+    const served = REPORT_DEFINITIONS.filter((definition) => data.has(definition.report));
+    expect(served).toHaveLength(REPORT_DEFINITIONS.length - 1);
+    for (const definition of served) {
+      const parameter = definition.parameter === 'none' ? undefined : values[definition.parameter];
+      const rows = data.rows(definition.report, {
+        ...MONDAY,
+        fromInclusive: true,
+        toInclusive: true,
+        parameter,
+      });
+      expect(rows.count, definition.report).toBeGreaterThan(0);
+      const validate = ajv.compile(reportSchema(definition));
+      for (let index = 0; index < Math.min(rows.count, 50); index++) {
+        const raw = JSON.parse(rows.jsonAt(index)) as Record<string, unknown>;
+        const event =
+          definition.kind === 'event' ? shapeReportEvent(raw, definition, offsets, parameter) : undefined;
+        const shaped = event ?? shapeReportAggregate(raw, definition, '2026-03-02', parameter);
+        expect(validate(shaped.record), `${definition.report} ${ajv.errorsText(validate.errors)}`).toBe(true);
+        expect(shaped.undeclared, definition.report).toEqual([]);
+        if (event) {
+          expect(event.anomaly, definition.report).toBeUndefined();
+          expect(event.cursorSeconds! >= MONDAY.from && event.cursorSeconds! <= MONDAY.to).toBe(true);
+        }
+        const keys = definition.groupFields.filter((name) => name in raw || definition.aliases[name]! in raw);
+        for (const field of keys)
+          expect(String(shaped.record[field]).trim(), `${definition.report}.${field}`).not.toBe('');
+      }
     }
   });
 });
