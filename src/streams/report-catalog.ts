@@ -210,9 +210,9 @@ export function renderStreamsDoc(
     '',
     `Every report of the Wolkvox Reports Manager has a stream definition: ${catalog.definitions.length} ` +
       `streams for ${facts.length} reports (${catalog.excluded.length} excluded, see below), generated ` +
-      'from `src/streams/reports-manager.json` and `src/streams/report-overrides.ts`. Each stream\'s ' +
+      "from `src/streams/reports-manager.json` and `src/streams/report-overrides.ts`. Each stream's " +
       'schema `description` starts with its report id and a colon. Timestamps of event rows get a ' +
-      '`<field>_at` twin (with the time zone\'s offset) and a `<field>_local` twin (wall clock).',
+      "`<field>_at` twin (with the time zone's offset) and a `<field>_local` twin (wall clock).",
     '',
     '- **event**: one row per thing that happened; incremental on its timestamp, primary key `id` (a hash ' +
       'of the row) plus the partition.',

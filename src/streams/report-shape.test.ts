@@ -59,6 +59,8 @@ describe('shapeReportEvent', () => {
       date_end_local: '2026-03-08T10:17:30',
     });
     expect(shaped).toMatchObject({ cursor: WHEN, anomaly: undefined, undeclared: [] });
+    // A primary-key field is never null, even when the caller has no partition value.
+    expect(shapeReportEvent(raw, definition, offsets).record.requested_agent_id).toBe('');
     expect(shaped.cursorSeconds).toBe(Date.UTC(2026, 2, 8, 10, 15, 0) / 1000);
   });
 

@@ -113,7 +113,7 @@ export function shapeReportEvent(
 ): ShapedReportEvent {
   const plan = planOf(definition);
   const record: Record<string, unknown> = { id: '' };
-  if (plan.partition !== null) record[plan.partition] = partitionValue ?? null;
+  if (plan.partition !== null) record[plan.partition] = partitionValue ?? '';
   const undeclared = copyFields(raw, definition, plan, record);
   const id = contentId(definition.fields.map((field) => asText(raw[field])));
   record.id = id;
