@@ -154,6 +154,25 @@ describe('simulator: every report', () => {
     }
   });
 
+  it('keeps abandoned calls a small share of inbound calls', async () => {
+    const simulator = await start();
+    const days = await rows(
+      simulator,
+      'skill_3',
+      { from: MONDAY.from, to: at('2026-03-07 23:59:59') },
+      { skill_id: '104' },
+    );
+    expect(days.map((row) => row.date)).toEqual([
+      '2026-03-02',
+      '2026-03-03',
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+    ]);
+    for (const row of days) expect(Number(row.abandon_calls) * 3).toBeLessThan(Number(row.inbound_calls));
+  });
+
   it('answers a time-bucketed report with one row per bucket inside the range', async () => {
     const simulator = await start();
     const hourly = await rows(simulator, 'agent_8', BOTH);

@@ -93,6 +93,8 @@ const SKILL_DIMENSION = /^(skill_id|skill_name)$/;
 /** Agents that appear as groups in aggregates (a real operation has a few dozen active ones). */
 const GROUP_AGENTS = 10;
 const DAY_CACHE_LIMIT = 48;
+/** Counts of what went wrong (abandoned, failed, busy...): a small share of the activity, not all of it. */
+const FAILURE_COUNT = /abandon|fail|busy|no_answer|congestion|uncode|machine/;
 
 function unitSecondsOf(definition: ReportDefinition): number {
   if (definition.bucketUnit === 'half_hour') return 1_800;
@@ -358,7 +360,7 @@ export class ReportData {
       .filter((key) => !keyFields.has(key) && definition.nestedArrays[key] === undefined)
       .flatMap((key) => {
         const kind = metricKind(key);
-        return kind === undefined ? [] : [{ key, kind }];
+        return kind === undefined ? [] : [{ key, kind, failure: FAILURE_COUNT.test(key) }];
       });
     const reportSeed = textSeed(definition.report);
     const rows = new Map<string, Accumulator>();
@@ -381,10 +383,14 @@ export class ReportData {
           rows.set(key, row);
         }
         const { sums, wholes } = row;
-        metrics.forEach(({ kind }, index) => {
+        metrics.forEach(({ kind, failure }, index) => {
           const handled = activity * (20 + randomInt(random, 280));
           if (kind === 'count')
-            sums[index] = (sums[index] as number) + activity + randomInt(random, activity + 1);
+            sums[index] =
+              (sums[index] as number) +
+              (failure
+                ? randomInt(random, Math.ceil(activity / 5) + 1)
+                : activity + randomInt(random, activity + 1));
           else if (kind === 'duration') sums[index] = (sums[index] as number) + handled;
           else {
             sums[index] =
