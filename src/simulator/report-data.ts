@@ -46,8 +46,6 @@ export interface ReportDataOptions {
   eventsPerDay?: number;
   /** Event reports with their own mean rows a day. Default cdr_1 and agent_14 at 70,000: a weekday is over the cap. */
   denseReports?: Readonly<Record<string, number>>;
-  /** Default: every definition but chat_9. */
-  definitions?: readonly ReportDefinition[];
 }
 
 /** What a call asks of a report besides its name. */
@@ -153,8 +151,8 @@ export class ReportData {
   private readonly daySeconds = new Map<string, Float64Array>();
 
   constructor(private readonly options: ReportDataOptions) {
-    const definitions =
-      options.definitions ?? REPORT_DEFINITIONS.filter((entry) => entry.report !== 'chat_9');
+    // chat_9 is the transfer store's.
+    const definitions = REPORT_DEFINITIONS.filter((entry) => entry.report !== 'chat_9');
     this.definitions = new Map(definitions.map((definition) => [definition.report, definition]));
     this.eventsPerDay = options.eventsPerDay ?? 150;
     this.dense = options.denseReports ?? DEFAULT_DENSE_REPORTS;
