@@ -52,4 +52,20 @@ describe('simulator command line', () => {
       /meteor/,
     );
   });
+
+  it('serves every report with --reports, only chat_9 without', async () => {
+    const withReports = await parseCliArgs([
+      '--reports',
+      '--days',
+      '2',
+      '--end',
+      '2026-01-03',
+      '--preset',
+      'quiet',
+    ]);
+    expect(withReports.options.reportData?.has('agent_1')).toBe(true);
+    expect(withReports.options.reportData?.has('chat_9')).toBe(false);
+    const without = await parseCliArgs(['--days', '2', '--end', '2026-01-03', '--preset', 'quiet']);
+    expect(without.options.reportData).toBeUndefined();
+  });
 });

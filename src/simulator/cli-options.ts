@@ -3,6 +3,7 @@ import { isDateOnly, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../t
 import { isValidTimeZone, wallClockAt } from '../time/zone.js';
 import { FAULT_KINDS, type FaultKind } from './call-stats.js';
 import { presetDataset, PRESET_NAMES } from './presets.js';
+import { reportDataFor } from './report-data.js';
 import type { SimulatorOptions } from './server.js';
 
 /** What the command line asks for: the simulator's options and how to report it started. */
@@ -16,8 +17,8 @@ export interface CliPlan {
 
 const USAGE = `$0 [options]
 
-Starts a simulated Wolkvox Reports Manager API (chat_9 transfers) on a loopback port and prints a
-ready-to-use connector config. Control endpoints: GET /__simulator/stats, GET /__simulator/calls,
+Starts a simulated Wolkvox Reports Manager API (chat_9 transfers; every report with --reports) on a
+loopback port and prints a ready-to-use connector config. Control endpoints: GET /__simulator/stats, GET /__simulator/calls,
 POST /__simulator/append?count=N[&until=YYYY-MM-DD HH:MM:SS], POST /__simulator/reset,
 POST /__simulator/maintenance?seconds=N.`;
 
@@ -78,6 +79,11 @@ export async function parseCliArgs(argv: string[], nowMs = Date.now()): Promise<
         default: 0,
         describe: 'Share of calls answered 403 (maintenance)',
       },
+      reports: {
+        type: 'boolean',
+        default: false,
+        describe: 'Serve every Reports Manager report (default: only chat_9 has data, the others answer 404)',
+      },
       json: { type: 'boolean', default: false, describe: 'Print the start-up information as one JSON line' },
     })
     .strict()
@@ -90,12 +96,14 @@ export async function parseCliArgs(argv: string[], nowMs = Date.now()): Promise<
   const now = (): LocalSeconds => wallClockAt(args.timezone, Date.now());
   const to = endOfRange(args.end, wallClockAt(args.timezone, nowMs));
   const from = (Math.floor(to / SECONDS_PER_DAY) - Math.max(1, args.days) + 1) * SECONDS_PER_DAY;
+  const dataset = presetDataset(args.preset, { seed: args.seed, from, to });
   return {
     preset: args.preset,
     json: args.json,
     withEndDate: args.end !== undefined,
     options: {
-      dataset: presetDataset(args.preset, { seed: args.seed, from, to }),
+      dataset,
+      reportData: args.reports ? reportDataFor(dataset) : undefined,
       seed: args.seed,
       port: args.port,
       host: args.host,

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
         `Wolkvox simulator listening on ${simulator.url}`,
         `  data:    preset ${plan.preset}, seed ${plan.options.seed ?? 1}: ${dataset.size} transfers, ${range}`,
         `  api:     GET ${simulator.url}${API_PATH}?api=chat_9&date_ini=YYYYmmddHHiiss&date_end=YYYYmmddHHiiss`,
+        `  reports: ${plan.options.reportData ? 'every Reports Manager report (--reports)' : 'chat_9 only; the others answer 404 (add --reports)'}`,
         `  token:   ${simulator.token}   (header wolkvox-token)`,
         `  server:  ${simulator.wolkvoxServer}   (header wolkvox_server)`,
         `  control: GET /__simulator/stats | GET /__simulator/calls | POST /__simulator/append?count=N`,

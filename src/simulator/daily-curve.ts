@@ -17,6 +17,11 @@ let weightSoFar = 0;
 /** Upper edge of each hour in [0, 1]: a uniform draw below edge h and above edge h-1 falls in hour h. */
 const HOUR_EDGES = HOURLY_WEIGHTS.map((weight) => (weightSoFar += weight) / TOTAL_WEIGHT);
 
+/** How busy hour `hour` (0 to 23) of a day is compared with the mean hour: the same curve, mean 1. */
+export function hourWeight(hour: number): number {
+  return ((HOURLY_WEIGHTS[hour] ?? 0) * HOURLY_WEIGHTS.length) / TOTAL_WEIGHT;
+}
+
 /** A second of the day (0 to 86,399) drawn from the business-hours curve. */
 export function businessSecondOfDay(random: Random): number {
   const draw = random();

@@ -14,6 +14,10 @@ export {
   presetOptions,
 } from './presets.js';
 export type { PresetName, PresetRange } from './presets.js';
+export { DEFAULT_DENSE_REPORTS, ReportData, reportDataFor } from './report-data.js';
+export type { ReportDataOptions, ReportQuery, ReportRows } from './report-data.js';
+export { ACTIVITY_CODES, CAMPAIGNS, SKILLS } from './report-values.js';
+export type { ActivityCode, Skill } from './report-values.js';
 export { ReportsApi } from './reports-api.js';
 export type {
   ApiAnswer,

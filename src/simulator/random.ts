@@ -51,3 +51,11 @@ export function roundRandomly(random: Random, mean: number): number {
   const whole = Math.floor(mean);
   return whole + (random() < mean - whole ? 1 : 0);
 }
+
+/** A 32-bit number for a text (FNV-1a over its UTF-16 code units): mixes names into seeds. */
+export function textSeed(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++)
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}

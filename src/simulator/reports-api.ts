@@ -1,3 +1,4 @@
+import { EXCLUDED_REPORTS, REPORT_DEFINITIONS } from '../streams/report-definitions.js';
 import { parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import {
   CallRecorder,
@@ -16,17 +17,28 @@ import {
   type ErrorAnswer,
 } from './envelope.js';
 import { mixSeed, mulberry32, pick, type Random } from './random.js';
-import { cutPieces, inChunks, selectRecords, successPieces, type RecordOrder } from './response-body.js';
-import type { TransferStore } from './transfer-store.js';
+import type { ReportData } from './report-data.js';
+import {
+  cutPieces,
+  inChunks,
+  selectRecords,
+  successPieces,
+  type RecordOrder,
+  type RecordSource,
+} from './response-body.js';
+import type { IndexRange, TransferStore } from './transfer-store.js';
 
 /*
  * Where the live API is undocumented, the simulator chooses (a connector must not depend on these):
  * - checks run in this order: injected 5xx, maintenance, token, daily quota, simultaneous calls,
- *   api, dates, range; the first that fails answers;
+ *   api, the report's parameter, dates, range; the first that fails answers;
  * - a range longer than 31 days (date_end - date_ini > 31 x 86,400 s) is a 400 "THE DATE RANGE
  *   CANNOT EXCEED 31 DAYS"; date_ini after date_end is the 404 "Validate dates entered";
- * - a missing `api` is "SOME PARAMETERS ARE REQUIRED"; a name outside chat_1 to chat_16 "DOES NOT
- *   EXIST"; reports other than chat_9 have no data here (404);
+ * - a missing `api` is "SOME PARAMETERS ARE REQUIRED"; a name outside the 104 reports of the
+ *   official collection "DOES NOT EXIST"; a report's parameter (skill_id, agent_id, campaign_id,
+ *   cod_act, customer_id) missing or malformed (a skill_id not a number, a cod_act other than
+ *   cod_act1 / cod_act2) is "SOME PARAMETERS ARE REQUIRED"; reports other than chat_9 have data
+ *   only with the `reportData` option (see report-data.ts), else they answer 404;
  * - the wolkvox_server header may be absent (the host names the server); naming another server is
  *   "PLEASE VALIDATE TOKEN";
  * - maintenance is a 403 with an empty body; injected 5xx come as HTML from a "gateway";
@@ -86,6 +98,8 @@ export interface ReportsApiOptions {
   latencyMs?: number;
   /** Wall clock for maintenance spans; default Date.now. */
   now?: () => number;
+  /** Rows of every report but chat_9. Default none: those reports answer 404. */
+  reportData?: ReportData;
 }
 
 /** The parts of a request the API looks at. */
@@ -120,9 +134,20 @@ export interface ApiAnswer {
 const JSON_TYPE = 'application/json; charset=UTF-8';
 const HTML_TYPE = 'text/html; charset=UTF-8';
 const DEFAULT_CHUNK_CHARS = 64 * 1024;
-/** chat_1 to chat_16 exist; only chat_9 (transfers) has data in the simulator. */
-const KNOWN_REPORTS = new Set(Array.from({ length: 16 }, (_, index) => `chat_${index + 1}`));
+/** The parameter each report requires, by report; every report of the official collection is known. */
+const REQUIRED_PARAMETERS = new Map<string, string | undefined>([
+  ...REPORT_DEFINITIONS.map((definition): [string, string | undefined] => [
+    definition.report,
+    definition.parameter === 'none' ? undefined : definition.parameter,
+  ]),
+  ...EXCLUDED_REPORTS.map((report): [string, string | undefined] => [
+    report.report,
+    report.parameter || undefined,
+  ]),
+]);
+/** Served from the transfer store; the other reports from `reportData`. */
 const DATA_REPORT = 'chat_9';
+const NO_ROWS: RecordSource = { jsonAt: () => '' };
 const GATEWAY_ERRORS: ReadonlyArray<[number, string]> = [
   [500, 'Internal Server Error'],
   [502, 'Bad Gateway'],
@@ -148,7 +173,18 @@ const DEFAULTS = {
   now: Date.now,
 } satisfies Omit<ReportsApiOptions, 'token' | 'server' | 'faults'>;
 
-type Settings = Required<Omit<ReportsApiOptions, 'faults'>> & { faults: Required<FaultOptions> };
+type Settings = Required<Omit<ReportsApiOptions, 'faults' | 'reportData'>> & {
+  faults: Required<FaultOptions>;
+  reportData: ReportData | undefined;
+};
+
+/** Whether a report parameter's value is one the API accepts. */
+function validParameter(name: string, value: string | null): boolean {
+  if (value === null || value.trim() === '') return false;
+  if (name === 'skill_id') return /^\d+$/.test(value);
+  if (name === 'cod_act') return value === 'cod_act1' || value === 'cod_act2';
+  return true;
+}
 
 /** "YYYYmmddHHiiss" to LocalSeconds; undefined when absent or not a real date and time. */
 function parseApiDate(text: string | null): LocalSeconds | undefined {
@@ -194,7 +230,7 @@ export class ReportsApi {
     options: ReportsApiOptions,
   ) {
     const faults = { rate: 0, kinds: FAULT_KINDS, slowMs: 2_000, ...options.faults };
-    this.settings = { ...DEFAULTS, ...options, faults };
+    this.settings = { ...DEFAULTS, ...options, faults, reportData: options.reportData };
     this.maintenanceSpans = [...this.settings.maintenanceSpans];
   }
 
@@ -291,6 +327,31 @@ export class ReportsApi {
     return fate.maintenance || this.maintenanceSpans.some((span) => now >= span.startMs && now < span.endMs);
   }
 
+  /** The records a valid call matches, before the cap: transfers for chat_9, generated rows otherwise. */
+  private matching(
+    api: string,
+    params: URLSearchParams,
+    from: LocalSeconds,
+    to: LocalSeconds,
+    parameter: string | undefined,
+  ): { source: RecordSource; range: IndexRange } {
+    const { dateIniInclusive, dateEndInclusive, reportData } = this.settings;
+    if (api === DATA_REPORT)
+      return {
+        source: this.dataset,
+        range: this.dataset.range(from, to, dateIniInclusive, dateEndInclusive),
+      };
+    if (!reportData?.has(api)) return { source: NO_ROWS, range: { start: 0, end: 0 } };
+    const rows = reportData.rows(api, {
+      from,
+      to,
+      fromInclusive: dateIniInclusive,
+      toInclusive: dateEndInclusive,
+      parameter: parameter === undefined ? undefined : (params.get(parameter) ?? undefined),
+    });
+    return { source: rows, range: { start: 0, end: rows.count } };
+  }
+
   /** The checks in the order the live API appears to make them; the first that fails answers. */
   private decide(request: ApiRequest, fate: CallFate, code: Code): Draft {
     const { settings, recorder } = this;
@@ -334,18 +395,17 @@ export class ReportsApi {
     // From here on the call occupies one of the token's simultaneous slots until released.
     const api = request.params.get('api');
     if (api === null || api === '') return fail('bad-parameters', ANSWERS.badParameters, true);
-    if (!KNOWN_REPORTS.has(api)) return fail('unknown-api', ANSWERS.unknownApi, true);
+    if (!REQUIRED_PARAMETERS.has(api)) return fail('unknown-api', ANSWERS.unknownApi, true);
+    const parameter = REQUIRED_PARAMETERS.get(api);
+    if (parameter !== undefined && !validParameter(parameter, request.params.get(parameter)))
+      return fail('bad-parameters', ANSWERS.badParameters, true);
     const from = parseApiDate(request.params.get('date_ini'));
     const to = parseApiDate(request.params.get('date_end'));
     if (from === undefined || to === undefined) return fail('bad-parameters', ANSWERS.badParameters, true);
     if (to - from > settings.maxRangeDays * SECONDS_PER_DAY) {
       return fail('range-too-long', ANSWERS.rangeTooLong, true);
     }
-    const dataset = this.dataset;
-    const range =
-      api === DATA_REPORT
-        ? dataset.range(from, to, settings.dateIniInclusive, settings.dateEndInclusive)
-        : { start: 0, end: 0 };
+    const { source, range } = this.matching(api, request.params, from, to, parameter);
     if (range.end === range.start) return fail('not-found', ANSWERS.notFound, true);
     // Random order depends on the request, not the call number: asking again gives the same subset.
     const selection = selectRecords(
@@ -359,7 +419,7 @@ export class ReportsApi {
       status: 200,
       outcome: 'ok',
       contentType: JSON_TYPE,
-      pieces: successPieces(dataset, selection, code, settings.singleObjectData),
+      pieces: successPieces(source, selection, code, settings.singleObjectData),
       pieceCount: selection.count + (single ? 3 : 4),
       records: selection.count,
       matched: selection.matched,

@@ -1,5 +1,5 @@
 import { randomInt, type Random } from './random.js';
-import type { IndexRange, TransferStore } from './transfer-store.js';
+import type { IndexRange } from './transfer-store.js';
 import { successBodyStart, SUCCESS_BODY_END, type Code } from './envelope.js';
 
 /** The order records appear in the body; with more matches than the cap, the first `cap` of it are kept. */
@@ -40,9 +40,14 @@ export function selectRecords(range: IndexRange, cap: number, order: RecordOrder
   }
 }
 
+/** Records by index as JSON text: the transfer store, or the rows of any other report. */
+export interface RecordSource {
+  jsonAt(index: number): string;
+}
+
 /** The pieces of a 200 body: envelope start, `data`, envelope end. */
 export function* successPieces(
-  store: TransferStore,
+  store: RecordSource,
   selection: Selection,
   code: Code,
   singleObject: boolean,

@@ -32,6 +32,36 @@ export interface IndexRange {
   end: number;
 }
 
+/** First index below `count` whose second is >= `second` (or > `second` when `strictlyAfter`). */
+function bound(seconds: Float64Array, count: number, second: LocalSeconds, strictlyAfter: boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const value = seconds[middle] as number;
+    if (value < second || (strictlyAfter && value === second)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The index range of the first `count` (ascending) `seconds` lying between `from` and `to`, each
+ * end included unless told otherwise.
+ */
+export function secondsRange(
+  seconds: Float64Array,
+  count: number,
+  from: LocalSeconds,
+  to: LocalSeconds,
+  fromInclusive: boolean,
+  toInclusive: boolean,
+): IndexRange {
+  const start = bound(seconds, count, from, !fromInclusive);
+  const end = bound(seconds, count, to, toInclusive);
+  return { start, end: Math.max(start, end) };
+}
+
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 
 function jsonPair(key: string, value: string): string {
@@ -133,24 +163,9 @@ export class TransferStore {
     };
   }
 
-  /** First index whose date is >= second (or > second when `strictlyAfter`). */
-  private bound(second: LocalSeconds, strictlyAfter: boolean): number {
-    let low = 0;
-    let high = this.count;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const value = this.seconds[middle] as number;
-      if (value < second || (strictlyAfter && value === second)) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
   /** The transfers dated between `from` and `to`, each end included unless told otherwise. */
   range(from: LocalSeconds, to: LocalSeconds, fromInclusive = true, toInclusive = true): IndexRange {
-    const start = this.bound(from, !fromInclusive);
-    const end = this.bound(to, toInclusive);
-    return { start, end: Math.max(start, end) };
+    return secondsRange(this.seconds, this.count, from, to, fromInclusive, toInclusive);
   }
 
   recordAt(index: number): TransferRecord {

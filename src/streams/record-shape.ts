@@ -4,10 +4,16 @@ import type { OffsetFormatter } from '../time/zone.js';
 import type { RawRecord } from '../wolkvox/types.js';
 import type { TransformResult } from './definition.js';
 
-function asText(value: unknown): string | null {
+/** A raw API value as a string: strings unchanged, null/undefined as null, objects as JSON, the rest by String(). */
+export function asText(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return null;
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The stable content id of a record: the first 32 hex digits of SHA-256 over the values as a JSON list. */
+export function contentId(values: readonly (string | null)[]): string {
+  return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
 }
 
 /**
@@ -53,7 +59,7 @@ export function shapeRecord(
     record[field] = text !== null && field !== cursorField && isEmptyApiValue(text) ? null : text;
     values.push(text);
   }
-  const id = hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
+  const id = contentId(values);
   const cursorText = raw[cursorField];
   const cursor = typeof cursorText === 'string' ? cursorText : undefined;
   const local = cursor === undefined ? undefined : parseLocal(cursor);
