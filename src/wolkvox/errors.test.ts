@@ -9,8 +9,14 @@ import {
   type ApiAnswer,
 } from './errors.js';
 
+const ENDPOINT = 'https://wv0032.wolkvox.com/api/v2/reports_manager.php';
+
 function classify(status: number, detail: string, extra: Partial<ApiAnswer> = {}) {
-  return classifyAnswer({ status, detail, fromEnvelope: false, retryAfterMs: undefined, ...extra }, 'chat_9');
+  return classifyAnswer(
+    { status, detail, fromEnvelope: false, body: 'envelope', retryAfterMs: undefined, ...extra },
+    'chat_9',
+    ENDPOINT,
+  );
 }
 
 describe('classifyAnswer', () => {
