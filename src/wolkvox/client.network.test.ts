@@ -8,6 +8,7 @@ import { TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
+import type { RetryEvent } from './types.js';
 
 // Failures nock cannot imitate on undici (resets, refused connections, timeouts), on a real local server.
 
@@ -128,6 +129,80 @@ describe('network failures', () => {
       expect(e.stack).not.toContain(TOKEN);
     }
     expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
+  });
+});
+
+describe('deadline of one call', () => {
+  it('a body that trickles a byte at a time is cut at the deadline and retried', async () => {
+    const baseUrl = await serve((_request, response, call) => {
+      if (call > 1) return ok(response);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const trickle = setInterval(() => {
+        if (response.destroyed) return clearInterval(trickle);
+        response.write(OK_BODY[sent++ % OK_BODY.length]!);
+      }, 30);
+      response.on('close', () => clearInterval(trickle));
+    });
+    const retries: RetryEvent[] = [];
+    const { client, read, records } = setup(baseUrl, {
+      attemptDeadlineMs: 200,
+      observer: { onRetry: (event) => retries.push(event) },
+    });
+    try {
+      expect(await read()).toEqual({ recordCount: 5, notFound: false, calls: 2 });
+    } finally {
+      await client.close();
+    }
+    expect(records).toEqual(RECORDS);
+    expect(retries.map((event) => [event.condition, event.reason])).toEqual([
+      [
+        'timeout',
+        'no complete answer within 0.2 seconds, the deadline of one call (while reading the body, after 0 records)',
+      ],
+    ]);
+  });
+
+  it('a server that never answers: every attempt ends at the deadline, then a transient error', async () => {
+    const baseUrl = await serve(() => undefined);
+    const { client, read } = setup(baseUrl, { attemptDeadlineMs: 100, maxRetries: 2 });
+    const error = await read().catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
+    expect((error as Error).message).toContain(
+      'after 3 attempts; last failure: no complete answer within 0.1 seconds, the deadline of one call (before an answer)',
+    );
+    expect(client.callsMade).toBe(3);
+  });
+
+  it('an attempt never runs past the time left of the retry allowance', async () => {
+    const baseUrl = await serve(() => undefined);
+    const { client, read } = setup(baseUrl, {
+      attemptDeadlineMs: 60_000,
+      retryTiming: { maxTotalMs: 400 },
+      now: () => 5_000,
+    });
+    const error = await read().catch((e: unknown) => e);
+    await client.close();
+    expect((error as Error).message).toContain(
+      'after 1 attempt within the 0.4 seconds allowed for one window; last failure: no complete answer within 0.4 seconds',
+    );
+  });
+
+  it('does not count the time the consumer holds the body back', async () => {
+    const baseUrl = await serve((_request, response) => ok(response));
+    const { client } = setup(baseUrl, { attemptDeadlineMs: 200, streamingThresholdBytes: 1 });
+    let held = false;
+    const result = await client.readWindow(WINDOW, {
+      onRecord: () => {
+        if (held) return;
+        held = true;
+        return new Promise((resolve) => setTimeout(resolve, 500));
+      },
+      onRestart: () => undefined,
+    });
+    await client.close();
+    expect(result).toEqual({ recordCount: 5, notFound: false, calls: 1 });
   });
 });
 

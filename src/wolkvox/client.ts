@@ -166,8 +166,8 @@ class WolkvoxReportsClient implements WolkvoxClient {
           this.#spendCall();
           calls += 1;
           const deadline = new AttemptDeadline(deadlineMs);
-          return this.#attempt({ url, endpoint, report: request.report, sink, signal, deadline }).finally(() =>
-            deadline.clear(),
+          return this.#attempt({ url, endpoint, report: request.report, sink, signal, deadline }).finally(
+            () => deadline.clear(),
           );
         }, signal);
       } catch (error) {
@@ -252,7 +252,13 @@ class WolkvoxReportsClient implements WolkvoxClient {
       signal?.throwIfAborted();
       const retryAfterMs = parseRetryAfter(headers['retry-after'], this.#now());
       return this.#outcome(
-        { status: statusCode, fromEnvelope: false, detail: this.#redact(detail), body: bodyKind, retryAfterMs },
+        {
+          status: statusCode,
+          fromEnvelope: false,
+          detail: this.#redact(detail),
+          body: bodyKind,
+          retryAfterMs,
+        },
         context,
         false,
       );
@@ -314,7 +320,13 @@ class WolkvoxReportsClient implements WolkvoxClient {
       };
     }
     const detail = this.#redact(envelopeDetail(envelope));
-    const answer: ApiAnswer = { status, fromEnvelope: true, detail, body: 'envelope', retryAfterMs: undefined };
+    const answer: ApiAnswer = {
+      status,
+      fromEnvelope: true,
+      detail,
+      body: 'envelope',
+      retryAfterMs: undefined,
+    };
     return this.#outcome(answer, context, recordCount > 0);
   }
 
@@ -350,8 +362,8 @@ class WolkvoxReportsClient implements WolkvoxClient {
     if (exhausted === 'time' && failure.retryAfterMs !== undefined) {
       const left = Math.max(0, this.#retry.maxTotalMs - elapsedMs);
       limit =
-        `${tries}: the API asked to wait ${duration(failure.retryAfterMs)} (Retry-After) before the next ` +
-        `attempt, more than the ${duration(left)} left of ${allowed}`;
+        `${tries}: the API asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds (Retry-After) before the next ` +
+        `attempt, more than the ${Math.floor(left / 1000)} seconds left of ${allowed}`;
     }
     return new WolkvoxRetriesExhaustedError(
       `Wolkvox report ${request.report} for ${formatLocal(request.from)} to ${formatLocal(request.to)} could not be ` +

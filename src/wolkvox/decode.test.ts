@@ -23,11 +23,9 @@ const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
 
 async function decodeAll(text: string, threshold: number, chunkSize = 7) {
   const records: RawRecord[] = [];
-  const envelope = await decodeBody(
-    chunked(text, chunkSize),
-    (record) => void records.push(record),
-    { streamingThreshold: threshold },
-  );
+  const envelope = await decodeBody(chunked(text, chunkSize), (record) => void records.push(record), {
+    streamingThreshold: threshold,
+  });
   return { records, envelope };
 }
 
@@ -103,11 +101,10 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
     const bytes = Buffer.from('{"code":200,"data":[{"name":"Pe\xf1a \x80 \x85"}]}', 'latin1');
     for (const charset of ['iso-8859-1', 'windows-1252', 'latin1']) {
       const records: RawRecord[] = [];
-      const envelope = await decodeBody(
-        chunkedBytes(bytes, 3),
-        (record) => void records.push(record),
-        { streamingThreshold: threshold, charset },
-      );
+      const envelope = await decodeBody(chunkedBytes(bytes, 3), (record) => void records.push(record), {
+        streamingThreshold: threshold,
+        charset,
+      });
       expect(records).toEqual([{ name: 'Peña € …' }]);
       expect(envelope.fallbackBytes).toBe(0);
     }

@@ -372,8 +372,7 @@ class EnvelopeSplitter {
     if (this.#key === 'code') {
       this.envelope.code = value;
       this.#failed = !isSuccessStatus(envelopeStatus(value));
-    }
-    else if (this.#key === 'error') this.envelope.error = value;
+    } else if (this.#key === 'error') this.envelope.error = value;
     else if (this.#key === 'msg') this.envelope.msg = value;
     else if (this.#key === 'data' && isObject(value)) {
       this.envelope.hasData = true;
@@ -451,7 +450,9 @@ export async function readErrorDetail(
   }
   if (!isObject(parsed)) return { detail: tidy(text), body: 'json' };
   const envelope = 'code' in parsed && ('msg' in parsed || 'error' in parsed);
-  return envelope ? { detail: envelopeDetail(parsed), body: 'envelope' } : { detail: tidy(text), body: 'json' };
+  return envelope
+    ? { detail: envelopeDetail(parsed), body: 'envelope' }
+    : { detail: tidy(text), body: 'json' };
 }
 
 /** `error: msg` of an envelope, each part only when it is non-empty text. */
