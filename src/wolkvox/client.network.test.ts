@@ -1,6 +1,6 @@
 import { recordingSink } from '../../test-support/recording-sink.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLocally, type LocalHandler, type LocalServer } from '../../test-support/local-server.js';
+import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,23 +21,18 @@ const WINDOW = {
 const RECORDS = Array.from({ length: 5 }, (_, i) => ({ conn_id: String(i), receiver_agent_name: 'SKILL' }));
 const OK_BODY = JSON.stringify({ code: 200, error: null, msg: '5 records were found', data: RECORDS });
 
-type Handler = (request: IncomingMessage, response: ServerResponse, call: number) => void;
+let server: LocalServer | undefined;
 
-let server: Server | undefined;
-
-/** Serves `handler` on 127.0.0.1; `call` counts requests from 1. */
-async function serve(handler: Handler): Promise<string> {
-  let calls = 0;
-  server = createServer((request, response) => handler(request, response, (calls += 1)));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Serves `handler` on 127.0.0.1; resolves to its URL. */
+async function serve(handler: LocalHandler): Promise<string> {
+  server = await serveLocally(handler);
+  return server.url;
 }
 
 afterEach(async () => {
   const running = server;
   server = undefined;
-  running?.closeAllConnections();
-  if (running) await new Promise((resolve) => running.close(resolve));
+  await running?.close();
 });
 
 function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
@@ -89,7 +84,8 @@ describe('network failures', () => {
 
   it('a refused connection is retried, then reported as transient with the attempts made', async () => {
     const baseUrl = await serve(() => undefined);
-    server?.close(); // free port, nobody listening
+    await server?.close(); // free port, nobody listening
+    server = undefined;
     const { client, read } = setup(baseUrl);
     const error = await read().catch((e: unknown) => e);
     await client.close();

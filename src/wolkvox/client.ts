@@ -373,11 +373,12 @@ class WolkvoxReportsClient implements WolkvoxClient {
   }
 }
 
-/** A duration for people: "75 seconds", "10 minutes", "0.2 seconds". */
+/** A duration for people: "75 seconds", "10 minutes", "0.2 seconds", "1 second". */
 export function duration(ms: number): string {
   if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000} minutes`;
   const seconds = ms / 1000;
-  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(1))} seconds`;
+  const shown = seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(1));
+  return `${shown} second${shown === 1 ? '' : 's'}`;
 }
 
 function timedOut(deadline: AttemptDeadline, phase: string): WolkvoxUnavailableError {
