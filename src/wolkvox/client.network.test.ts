@@ -10,7 +10,7 @@ import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
 import type { RetryEvent } from './types.js';
 
-// Failures nock cannot imitate on undici (resets, refused connections, timeouts), on a real local server.
+// Network failures (resets, refused connections, timeouts, trickling bodies) on a real local server.
 
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
 const WINDOW = {
