@@ -186,7 +186,13 @@ describe('deadline of one call', () => {
   });
 
   it('does not count the time the consumer holds the body back', async () => {
-    const baseUrl = await serve((_request, response) => ok(response));
+    // The body's second half comes 300 ms in, while the consumer holds the first record for 500 ms.
+    const cut = OK_BODY.indexOf('{"conn_id":"3"');
+    const baseUrl = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(OK_BODY.slice(0, cut));
+      setTimeout(() => response.end(OK_BODY.slice(cut)), 300);
+    });
     const { client } = setup(baseUrl, { attemptDeadlineMs: 200, streamingThresholdBytes: 1 });
     let held = false;
     const result = await client.readWindow(WINDOW, {

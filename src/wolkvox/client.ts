@@ -154,18 +154,20 @@ class WolkvoxReportsClient implements WolkvoxClient {
   async readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult> {
     const url = reportUrl(this.#baseUrl, request);
     const endpoint = url.slice(0, url.indexOf('?'));
-    const started = this.#now();
+    let started: number | undefined; // when the first attempt got its turn
     let calls = 0;
     for (let attempts = 1; ; attempts += 1) {
-      // No attempt may outlive the window's retry allowance.
-      const allowanceLeftMs = this.#retry.maxTotalMs - (this.#now() - started);
-      const deadlineMs = Math.max(1, Math.min(this.#attemptDeadlineMs, allowanceLeftMs));
       let attempt: Attempt;
       try {
         attempt = await this.#limiter.run(() => {
           this.#spendCall();
           calls += 1;
-          const deadline = new AttemptDeadline(deadlineMs);
+          started ??= this.#now();
+          // No attempt may outlive the window's retry allowance.
+          const allowanceLeftMs = this.#retry.maxTotalMs - (this.#now() - started);
+          const deadline = new AttemptDeadline(
+            Math.max(1, Math.min(this.#attemptDeadlineMs, allowanceLeftMs)),
+          );
           return this.#attempt({ url, endpoint, report: request.report, sink, signal, deadline }).finally(
             () => deadline.clear(),
           );
@@ -180,7 +182,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
       }
       signal?.throwIfAborted();
       const { failure, bodyStarted } = attempt;
-      const elapsedMs = this.#now() - started;
+      const elapsedMs = this.#now() - started!;
       const decision = decideRetry(
         { attempts, elapsedMs, retryAfterMs: failure.retryAfterMs },
         this.#retry,
