@@ -265,6 +265,15 @@ describe('readErrorDetail', () => {
     expect(await readErrorDetail(chunked(body, 3))).toEqual({ detail, body: kind });
   });
 
+  it('names a gzip-compressed body instead of quoting its bytes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const bytes = gzipSync('{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED"}');
+    expect(await readErrorDetail(chunkedBytes(bytes, 5))).toEqual({
+      detail: '(a gzip-compressed body)',
+      body: 'text',
+    });
+  });
+
   it('gives the start of a non-JSON body on one line, and reads no more than its cap', async () => {
     expect(await readErrorDetail(chunked('<h1>Down for\n  maintenance</h1>', 4))).toEqual({
       detail: '<h1>Down for maintenance</h1>',

@@ -438,8 +438,9 @@ export async function readErrorDetail(
     size += chunk.length;
     if (size >= ERROR_BODY_CAP_BYTES) break;
   }
-  const decoder = new BodyTextDecoder(charset);
   const bytes = Buffer.concat(chunks, size).subarray(0, ERROR_BODY_CAP_BYTES);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return { detail: '(a gzip-compressed body)', body: 'text' };
+  const decoder = new BodyTextDecoder(charset);
   const text = decoder.decode(bytes) + decoder.end();
   if (text.trim() === '') return { detail: '', body: 'empty' };
   let parsed: unknown;
