@@ -74,7 +74,7 @@ export interface WolkvoxClient extends ReportsClient {
 
 // The API gives itself 60 s per call; 75 s leaves room for the transfer before calling it a timeout.
 const CONNECT_TIMEOUT_MS = 10_000;
-export const ATTEMPT_DEADLINE_MS = 75_000;
+const ATTEMPT_DEADLINE_MS = 75_000;
 
 export function createWolkvoxClient(options: WolkvoxClientOptions): WolkvoxClient {
   return new WolkvoxReportsClient(options);
