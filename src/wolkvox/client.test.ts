@@ -1,6 +1,6 @@
 import { recordingSink } from '../../test-support/recording-sink.js';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLocally, type LocalServer } from '../../test-support/local-server.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, SystemError, TransientError } from '../errors/index.js';
@@ -65,7 +65,7 @@ interface Answer {
 /** The answers the local server gives, in order, and the requests it saw. */
 const answers: Answer[] = [];
 const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
-let server: Server | undefined;
+let server: LocalServer | undefined;
 
 /** Queues answers to GET PATH on the local server: api().get(PATH).twice().reply(503, '')... */
 function api() {
@@ -105,7 +105,7 @@ function expectNoToken(error: unknown) {
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await serveLocally((request, response) => {
     seen.push({ url: request.url ?? '', headers: request.headers });
     const answer = answers.shift();
     if (!answer || request.url !== PATH) {
@@ -132,8 +132,7 @@ beforeAll(async () => {
       })
       .end(body);
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ORIGIN = server.url;
 });
 afterEach(() => {
   const unused = answers.splice(0);
@@ -142,8 +141,7 @@ afterEach(() => {
   expect(requests.every((request) => request.url === PATH)).toBe(true);
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe('request', () => {
