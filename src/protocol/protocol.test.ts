@@ -134,6 +134,16 @@ describe('input files', () => {
   });
 });
 
+describe('error traces', () => {
+  it('carry a stack trace for defects and transient failures, none for config errors', () => {
+    const trace = (error: ConfigError | SystemError | TransientError) =>
+      (errorTraceMessage(error) as { trace: { error: { stack_trace?: string } } }).trace.error.stack_trace;
+    expect(trace(new ConfigError('fix the config'))).toBeUndefined();
+    expect(trace(new SystemError('defect'))).toMatch(/^SystemError: defect\n\s+at /);
+    expect(trace(new TransientError('later'))).toMatch(/^TransientError: later\n\s+at /);
+  });
+});
+
 describe('state input', () => {
   const streamState = { date: '2026-01-01 00:00:00', ids_at_date: [] };
   it('reads per-stream STATE arrays, wrapped messages, GLOBAL and legacy objects', () => {
