@@ -297,6 +297,7 @@ describe('bad input gets a clear answer (issue 12)', () => {
       expect(run.exitCode).toBe(1);
       expect(traces(run, 'ERROR')[0]!.trace.error).toMatchObject({ failure_type: 'config_error' });
       expect(traces(run, 'ERROR')[0]!.trace.error.message).toContain(`\`${field}\``);
+      expect(run.stdout + run.stderr).not.toMatch(/ {4}at /); // no stack trace anywhere
       expectNoTokenFragment(run);
     },
   );
