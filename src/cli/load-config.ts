@@ -11,9 +11,11 @@ import type { CommandContext } from './run-command.js';
 export async function loadConfig(context: CommandContext, path: string): Promise<ConnectorConfig> {
   const raw = await readJsonFile(path, 'config');
   if (typeof raw === 'object' && raw !== null) {
+    // As given and as used (trimmed): a server echoes the trimmed one.
     const secrets = secretFieldNames()
       .map((name) => (raw as Record<string, unknown>)[name])
-      .filter((value): value is string => typeof value === 'string');
+      .filter((value): value is string => typeof value === 'string')
+      .flatMap((value) => [value, value.trim()]);
     context.setRedactor(createRedactor(secrets));
   }
   return resolveConfig(raw);

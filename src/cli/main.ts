@@ -6,8 +6,33 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** Parses the command line and runs one Airbyte command; resolves to the process exit code. */
+/** A command line that cannot run: its text (usage and the problem) goes to stderr, exit code 2. */
+class UsageError extends Error {}
+
+/** Each option at most once: yargs would make a list of a repeated one and run with it. */
+function noRepeatedOption(argv: Record<string, unknown>): true | string {
+  const repeated = Object.entries(argv)
+    .filter(([name, value]) => name !== '_' && Array.isArray(value))
+    .map(([name]) => `--${name}`);
+  return repeated.length === 0 || `Give each option once: ${repeated.join(', ')} given more than once.`;
+}
+
+/**
+ * Parses the command line and runs one Airbyte command; resolves to the process exit code. A usage
+ * error (missing or unknown option, an option given twice) runs nothing: usage on stderr, nothing
+ * on stdout, exit code 2.
+ */
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await parseAndRun(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(error.message);
+    return 2;
+  }
+}
+
+async function parseAndRun(argv: string[]): Promise<number> {
   let exitCode = 0;
   const configOption = {
     type: 'string',
@@ -56,14 +81,15 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .demandCommand(1, 'Name a command: spec, check, discover or read.')
+    .check(noRepeatedOption)
     .strict()
     .version(VERSION)
     .help()
-    .fail((message, error, instance) => {
-      if (error) throw error;
-      // Usage mistakes go to stderr for the human at the terminal; stdout stays protocol-only.
-      process.stderr.write(`${instance.help() ?? ''}\n\n${message}\n`);
-      exitCode = 2;
+    .fail((message: string | undefined, error: unknown, instance) => {
+      // yargs reports its own findings as a YError (a failed .check as its text); anything else is a defect.
+      if (error instanceof Error && error.name !== 'YError') throw error;
+      // Thrown, so that yargs runs no command; stdout stays protocol-only.
+      throw new UsageError(`${instance.help() ?? ''}\n\n${message ?? ''}\n`);
     })
     .parseAsync();
   return exitCode;

@@ -63,6 +63,70 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(raw)).toThrow(field);
   });
 
+  it('takes null and empty text in optional fields as absent', () => {
+    const config = resolveConfig({
+      ...base,
+      end_date: '',
+      base_url: null,
+      timezone: ' ',
+      lookback_window_minutes: null,
+      max_api_calls_per_sync: '',
+      max_retries: null,
+    });
+    expect(config).toMatchObject({
+      endDate: undefined,
+      baseUrl: 'https://wv0032.wolkvox.com',
+      timezone: 'America/Bogota',
+      lookbackSeconds: 0,
+      callBudget: undefined,
+      maxRetries: 5,
+    });
+  });
+
+  it.each([null, '', '  '])('reports a required field given as %j as missing', (value) => {
+    expect(() => resolveConfig({ ...base, start_date: value })).toThrow('`start_date` is required');
+    expect(() => resolveConfig({ ...base, wolkvox_token: value })).toThrow('`wolkvox_token` is required');
+  });
+
+  it.each([
+    ['start_date', '0026-01-01'],
+    ['start_date', '1969-12-20'],
+    ['start_date', '1969-12-31 23:59:59'],
+    ['end_date', '1969-12-31'],
+  ])('refuses %s %j as before 1970-01-01, the earliest date accepted', (field, value) => {
+    const raw =
+      field === 'end_date'
+        ? { ...base, start_date: '1970-01-01', end_date: value }
+        : { ...base, [field]: value };
+    expect(() => resolveConfig(raw)).toThrow(
+      `\`${field}\` ("${value}") is before 1970-01-01, the earliest date accepted`,
+    );
+  });
+
+  it('accepts 1970-01-01, the earliest date', () => {
+    expect(resolveConfig({ ...base, start_date: '1970-01-01' }).startDate).toBe(0);
+  });
+
+  it('trims whitespace around the token', () => {
+    expect(resolveConfig({ ...base, wolkvox_token: '  secret-token\r\n' }).token).toBe('secret-token');
+  });
+
+  it.each(['secret\ntoken', 'secret\rtoken', 'secret\u0000token', 'secret\u2028token'])(
+    'refuses a token with a character no header carries (%j), naming wolkvox_token, not quoting it',
+    (token) => {
+      let message = '';
+      try {
+        resolveConfig({ ...base, wolkvox_token: token });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain('`wolkvox_token` contains a line break');
+      expect(message).not.toContain('secret');
+      expect(message.toLowerCase()).not.toContain('token\n');
+    },
+  );
+
   it('never echoes the token in a validation message', () => {
     try {
       resolveConfig({ ...base, wolkvox_token: 42 });

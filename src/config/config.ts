@@ -62,16 +62,51 @@ function invalid(field: string, problem: string): ConfigError {
   return new ConfigError(`Invalid configuration: \`${field}\` ${problem}${hint ? `; ${hint}` : ''}.`);
 }
 
+/** The earliest date accepted (Wolkvox dates are counted from the Unix epoch). */
+export const EARLIEST_DATE = '1970-01-01';
+
 function parseBound(field: string, text: string, endOfDay: boolean): LocalSeconds {
+  // The year is checked as text: Date.UTC reads years 0 to 99 as 1900 to 1999.
+  if (text < EARLIEST_DATE)
+    throw invalid(field, `("${text}") is before ${EARLIEST_DATE}, the earliest date accepted`);
   const seconds = parseLocal(text);
   if (seconds === undefined) throw invalid(field, `is not a real date or time ("${text}")`);
   return endOfDay && isDateOnly(text) ? seconds + SECONDS_PER_DAY - 1 : seconds;
 }
 
+/** Characters an HTTP header value cannot carry (undici refuses them): controls and non-Latin-1. */
+const NOT_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
+
+function resolveToken(raw: string): string {
+  // A pasted token often ends in a line break; the spec says leading and trailing whitespace is trimmed.
+  const token = raw.trim();
+  if (token === '') throw invalid('wolkvox_token', 'is empty');
+  if (NOT_IN_HEADER.test(token)) {
+    throw invalid(
+      'wolkvox_token',
+      'contains a line break, a control character or a character outside Latin-1, which no HTTP header ' +
+        'can carry; copy the token again as one line',
+    );
+  }
+  return token;
+}
+
+/**
+ * The config without its null and empty-text values: forms and API-created configs send `null` or
+ * `""` for a field left empty, which means "not set" (a required field then is reported missing).
+ */
+function withoutEmptyValues(raw: RawConfig): RawConfig {
+  return Object.fromEntries(
+    Object.entries(raw).filter(
+      ([, value]) => value !== null && !(typeof value === 'string' && value.trim() === ''),
+    ),
+  );
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function resolveBaseUrl(raw: string | undefined, server: string): string {
-  if (raw === undefined || raw === '') return `https://wv${server}.wolkvox.com`;
+  if (raw === undefined) return `https://wv${server}.wolkvox.com`;
   let url: URL;
   try {
     url = new URL(raw);
@@ -98,21 +133,24 @@ function optionalInteger(raw: RawConfig, name: string, fallback: number): number
   return typeof value === 'number' ? value : fallback;
 }
 
-/** Validates a raw config object against the spec, then resolves it. Throws ConfigError naming the field. */
+/**
+ * Validates a raw config object against the spec, then resolves it. `null` and empty text count as
+ * absent. Throws ConfigError naming the field (never quoting the token).
+ */
 export function resolveConfig(raw: unknown): ConnectorConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('Invalid configuration: the config file must hold a JSON object.');
   }
+  const config = withoutEmptyValues(raw as RawConfig);
   validator ??= compileValidator();
-  if (!validator(raw)) {
+  if (!validator(config)) {
     const messages = (validator.errors ?? []).map(describeAjvError);
     throw new ConfigError(`Invalid configuration: ${[...new Set(messages)].join(' ')}`);
   }
-  const config = raw as RawConfig;
   const server = (config.wolkvox_server as string).replace(/^wv/i, '');
   const startDate = parseBound('start_date', config.start_date as string, false);
   const endText = config.end_date as string | undefined;
-  const endDate = endText === undefined || endText === '' ? undefined : parseBound('end_date', endText, true);
+  const endDate = endText === undefined ? undefined : parseBound('end_date', endText, true);
   if (endDate !== undefined && endDate < startDate) {
     throw invalid('end_date', `(${endText}) is before start_date (${String(config.start_date)})`);
   }
@@ -121,8 +159,7 @@ export function resolveConfig(raw: unknown): ConnectorConfig {
   const callBudget = config.max_api_calls_per_sync;
   return {
     server,
-    // A pasted token often ends in a line break, which no HTTP header may carry.
-    token: (config.wolkvox_token as string).trim(),
+    token: resolveToken(config.wolkvox_token as string),
     startDate,
     endDate,
     timezone,

@@ -39,7 +39,8 @@ export function errorTraceMessage(error: ConnectorError, stream?: StreamDescript
       error: {
         message: error.message,
         internal_message: error.internalMessage ?? error.message,
-        stack_trace: stackOf(error),
+        // A config error is the user's to fix, not a defect: no stack trace to alarm them with.
+        stack_trace: isConfigError(error) ? undefined : stackOf(error),
         failure_type: BY_KIND[error.kind].failureType,
         ...(stream ? { stream_descriptor: stream } : {}),
       },

@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors/index.js';
+import { jsonErrorOffset, positionAt } from './json-syntax.js';
 import type { ConfiguredStream, SyncMode } from './messages.js';
 
-/** Reads a JSON input file; a missing or unreadable file, or one that is not JSON, is a config error. */
+/**
+ * Reads a JSON input file (a leading UTF-8 byte-order mark is allowed); a missing or unreadable
+ * file, or one that is not JSON, is a config error. The error gives line and column, never the
+ * file's content (a config file holds the token).
+ */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
@@ -12,10 +17,18 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
     const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
     throw new ConfigError(`The ${what} file "${path}" ${reason}.`);
   }
+  // Windows editors start UTF-8 files with a byte-order mark.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ConfigError(`The ${what} file "${path}" is not valid JSON: ${(error as Error).message}.`);
+  } catch {
+    const offset = jsonErrorOffset(text);
+    const { line, column } = positionAt(text, offset < 0 ? text.length : offset);
+    const where =
+      offset >= text.length
+        ? `it ends early (line ${line}, column ${column}): a closing quote or bracket is missing`
+        : `line ${line}, column ${column}: check the quotes, commas and brackets there`;
+    throw new ConfigError(`The ${what} file "${path}" is not valid JSON: ${where}.`);
   }
 }
 

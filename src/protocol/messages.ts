@@ -43,6 +43,13 @@ export type AirbyteMessage =
   | { type: 'CATALOG'; catalog: { streams: AirbyteStream[] } }
   | { type: 'TRACE'; trace: TraceBody };
 
+/** AirbyteStreamStatusReason: why a stream is in its status (only RATE_LIMITED is emitted). */
+export interface StreamStatusReason {
+  type: 'RATE_LIMITED';
+  /** quota_reset: when the wait should end, epoch ms. */
+  rate_limited?: { quota_reset?: number };
+}
+
 export type TraceBody =
   | {
       type: 'ERROR';
@@ -58,7 +65,11 @@ export type TraceBody =
   | {
       type: 'STREAM_STATUS';
       emitted_at: number;
-      stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus };
+      stream_status: {
+        stream_descriptor: StreamDescriptor;
+        status: StreamStatus;
+        reasons?: StreamStatusReason[];
+      };
     }
   | {
       type: 'ESTIMATE';
@@ -84,14 +95,24 @@ export const stateMessage = (
   },
 });
 
-export const streamStatusMessage = (stream: string, status: StreamStatus): AirbyteMessage => ({
+export const streamStatusMessage = (
+  stream: string,
+  status: StreamStatus,
+  reasons?: StreamStatusReason[],
+): AirbyteMessage => ({
   type: 'TRACE',
   trace: {
     type: 'STREAM_STATUS',
     emitted_at: Date.now(),
-    stream_status: { stream_descriptor: { name: stream }, status },
+    stream_status: { stream_descriptor: { name: stream }, status, ...(reasons ? { reasons } : {}) },
   },
 });
+
+/** RUNNING while the stream waits for the API to let it call again (the platform shows it as rate limited). */
+export const rateLimitedMessage = (stream: string, quotaResetMillis: number): AirbyteMessage =>
+  streamStatusMessage(stream, 'RUNNING', [
+    { type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaResetMillis) } },
+  ]);
 
 export const estimateMessage = (stream: string, rowEstimate: number): AirbyteMessage => ({
   type: 'TRACE',

@@ -1,9 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SystemError, TransientError } from '../errors/index.js';
 import { MessageEmitter } from './emitter.js';
 import { asConnectorError, errorTraceMessage, exitCodeOf } from './failure.js';
-import { parseStateInput } from './inputs.js';
+import { parseStateInput, readJsonFile } from './inputs.js';
+import { jsonErrorOffset, positionAt } from './json-syntax.js';
 import { logMessage } from './messages.js';
 import { createRedactor, MASK } from './redact.js';
 
@@ -12,6 +17,19 @@ describe('redaction', () => {
     const redact = createRedactor(['a"b\\cdef', 'plainsecret']);
     expect(redact('x plainsecret y')).toBe(`x ${MASK} y`);
     expect(redact(JSON.stringify({ m: 'a"b\\cdef' }))).not.toContain('cdef');
+  });
+
+  it('masks every letter case of a secret, raw and JSON-escaped', () => {
+    const redact = createRedactor(['Tok-Secret-Ab"c9']);
+    for (const variant of ['Tok-Secret-Ab"c9', 'TOK-SECRET-AB"C9', 'tok-secret-ab"c9', 'tOK-sECRET-aB"C9']) {
+      expect(redact(`x ${variant} y`)).toBe(`x ${MASK} y`);
+      expect(redact(JSON.stringify({ m: variant }))).toBe(`{"m":"${MASK}"}`);
+    }
+  });
+
+  it('takes pattern characters in a secret literally', () => {
+    const redact = createRedactor(['a.b*c+(d)[e]$']);
+    expect(redact('a.b*c+(d)[e]$ aXbbc')).toBe(`${MASK} aXbbc`);
   });
 
   it('masks secrets in every emitted line', async () => {
@@ -68,6 +86,61 @@ describe('failure mapping', () => {
       });
       expect(exitCodeOf(error)).toBe(exitCode);
     }
+  });
+});
+
+describe('input files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('accepts a UTF-8 byte-order mark', async () => {
+    expect(await readJsonFile(file('bom.json', '\ufeff{"a": 1}'), 'config')).toEqual({ a: 1 });
+  });
+
+  it.each([
+    ['{"wolkvox_token": tok-SECRET-4f9a1c}', 'line 1, column 19'],
+    ['{\n  "wolkvox_token": "tok-SECRET-4f9a1c",\n  "start_date": "2026-01-01",\n}', 'line 4, column 1'],
+    ['{"wolkvox_token": "tok-SECRET-4f9a1c", ', 'it ends early (line 1, column 40)'],
+    ['', 'it ends early (line 1, column 1)'],
+  ])('a file that is not JSON: line and column, never its content (%j)', async (content, where) => {
+    const error = await readJsonFile(file('bad.json', content), 'config').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`is not valid JSON: ${where}`);
+    expect((error as Error).message.toLowerCase()).not.toMatch(/tok|secret|4f9a|wolkvox_token/);
+  });
+
+  it('finds the first JSON syntax error where JSON.parse does, and none in valid JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), fc.string({ maxLength: 2 }), (value, at, insert) => {
+        const valid = JSON.stringify(value, null, at % 3);
+        expect(jsonErrorOffset(valid)).toBe(-1);
+        const cut = at % (valid.length + 1);
+        const mutated = valid.slice(0, cut) + insert + valid.slice(cut);
+        let parses = true;
+        try {
+          JSON.parse(mutated);
+        } catch {
+          parses = false;
+        }
+        expect(jsonErrorOffset(mutated) === -1).toBe(parses);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(positionAt('ab\ncd\nef', 7)).toEqual({ line: 3, column: 2 });
+  });
+});
+
+describe('error traces', () => {
+  it('carry a stack trace for defects and transient failures, none for config errors', () => {
+    const trace = (error: ConfigError | SystemError | TransientError) =>
+      (errorTraceMessage(error) as { trace: { error: { stack_trace?: string } } }).trace.error.stack_trace;
+    expect(trace(new ConfigError('fix the config'))).toBeUndefined();
+    expect(trace(new SystemError('defect'))).toMatch(/^SystemError: defect\n\s+at /);
+    expect(trace(new TransientError('later'))).toMatch(/^TransientError: later\n\s+at /);
   });
 });
 

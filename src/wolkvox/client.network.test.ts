@@ -1,6 +1,6 @@
 import { recordingSink } from '../../test-support/recording-sink.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLocally, type LocalHandler, type LocalServer } from '../../test-support/local-server.js';
+import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,8 +8,9 @@ import { TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
+import type { RetryEvent } from './types.js';
 
-// Failures nock cannot imitate on undici (resets, refused connections, timeouts), on a real local server.
+// Network failures (resets, refused connections, timeouts, trickling bodies) on a real local server.
 
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
 const WINDOW = {
@@ -20,23 +21,18 @@ const WINDOW = {
 const RECORDS = Array.from({ length: 5 }, (_, i) => ({ conn_id: String(i), receiver_agent_name: 'SKILL' }));
 const OK_BODY = JSON.stringify({ code: 200, error: null, msg: '5 records were found', data: RECORDS });
 
-type Handler = (request: IncomingMessage, response: ServerResponse, call: number) => void;
+let server: LocalServer | undefined;
 
-let server: Server | undefined;
-
-/** Serves `handler` on 127.0.0.1; `call` counts requests from 1. */
-async function serve(handler: Handler): Promise<string> {
-  let calls = 0;
-  server = createServer((request, response) => handler(request, response, (calls += 1)));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Serves `handler` on 127.0.0.1; resolves to its URL. */
+async function serve(handler: LocalHandler): Promise<string> {
+  server = await serveLocally(handler);
+  return server.url;
 }
 
 afterEach(async () => {
   const running = server;
   server = undefined;
-  running?.closeAllConnections();
-  if (running) await new Promise((resolve) => running.close(resolve));
+  await running?.close();
 });
 
 function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
@@ -88,7 +84,8 @@ describe('network failures', () => {
 
   it('a refused connection is retried, then reported as transient with the attempts made', async () => {
     const baseUrl = await serve(() => undefined);
-    server?.close(); // free port, nobody listening
+    await server?.close(); // free port, nobody listening
+    server = undefined;
     const { client, read } = setup(baseUrl);
     const error = await read().catch((e: unknown) => e);
     await client.close();
@@ -128,6 +125,86 @@ describe('network failures', () => {
       expect(e.stack).not.toContain(TOKEN);
     }
     expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
+  });
+});
+
+describe('deadline of one call', () => {
+  it('a body that trickles a byte at a time is cut at the deadline and retried', async () => {
+    const baseUrl = await serve((_request, response, call) => {
+      if (call > 1) return ok(response);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const trickle = setInterval(() => {
+        if (response.destroyed) return clearInterval(trickle);
+        response.write(OK_BODY[sent++ % OK_BODY.length]!);
+      }, 30);
+      response.on('close', () => clearInterval(trickle));
+    });
+    const retries: RetryEvent[] = [];
+    const { client, read, records } = setup(baseUrl, {
+      attemptDeadlineMs: 200,
+      observer: { onRetry: (event) => retries.push(event) },
+    });
+    try {
+      expect(await read()).toEqual({ recordCount: 5, notFound: false, calls: 2 });
+    } finally {
+      await client.close();
+    }
+    expect(records).toEqual(RECORDS);
+    expect(retries.map((event) => [event.condition, event.reason])).toEqual([
+      [
+        'timeout',
+        'no complete answer within 0.2 seconds, the deadline of one call (while reading the body, after 0 records)',
+      ],
+    ]);
+  });
+
+  it('a server that never answers: every attempt ends at the deadline, then a transient error', async () => {
+    const baseUrl = await serve(() => undefined);
+    const { client, read } = setup(baseUrl, { attemptDeadlineMs: 100, maxRetries: 2 });
+    const error = await read().catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
+    expect((error as Error).message).toContain(
+      'after 3 attempts; last failure: no complete answer within 0.1 seconds, the deadline of one call (before an answer)',
+    );
+    expect(client.callsMade).toBe(3);
+  });
+
+  it('an attempt never runs past the time left of the retry allowance', async () => {
+    const baseUrl = await serve(() => undefined);
+    const { client, read } = setup(baseUrl, {
+      attemptDeadlineMs: 60_000,
+      retryTiming: { maxTotalMs: 400 },
+      now: () => 5_000,
+    });
+    const error = await read().catch((e: unknown) => e);
+    await client.close();
+    expect((error as Error).message).toContain(
+      'after 1 attempt within the 0.4 seconds allowed for one window; last failure: no complete answer within 0.4 seconds',
+    );
+  });
+
+  it('does not count the time the consumer holds the body back', async () => {
+    // The body's second half comes 300 ms in, while the consumer holds the first record for 500 ms.
+    const cut = OK_BODY.indexOf('{"conn_id":"3"');
+    const baseUrl = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(OK_BODY.slice(0, cut));
+      setTimeout(() => response.end(OK_BODY.slice(cut)), 300);
+    });
+    const { client } = setup(baseUrl, { attemptDeadlineMs: 200, streamingThresholdBytes: 1 });
+    let held = false;
+    const result = await client.readWindow(WINDOW, {
+      onRecord: () => {
+        if (held) return;
+        held = true;
+        return new Promise((resolve) => setTimeout(resolve, 500));
+      },
+      onRestart: () => undefined,
+    });
+    await client.close();
+    expect(result).toEqual({ recordCount: 5, notFound: false, calls: 1 });
   });
 });
 

@@ -1,19 +1,21 @@
 import { recordingSink } from '../../test-support/recording-sink.js';
+import { serveLocally, type LocalServer } from '../../test-support/local-server.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import { inspect } from 'node:util';
-import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, SystemError, TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import {
   WolkvoxAuthError,
+  WolkvoxEndpointError,
   WolkvoxQuotaError,
   WolkvoxRequestError,
   WolkvoxRetriesExhaustedError,
 } from './errors.js';
 import { CallBudgetExhaustedError } from './types.js';
 
-const ORIGIN = 'https://wv0032.wolkvox.com';
+let ORIGIN = '';
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
 const PATH = '/api/v2/reports_manager.php?api=chat_9&date_ini=20260812000000&date_end=20260812235959';
 const WINDOW = {
@@ -49,8 +51,46 @@ function setup(options: Partial<WolkvoxClientOptions> = {}) {
   return { client, clock, sleeps, records, restarts, read };
 }
 
+/** A body the server writes in these parts, one event-loop turn apart, so they arrive as separate chunks. */
+class Parts {
+  constructor(readonly parts: string[]) {}
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** The answers the local server gives, in order, and the requests it saw. */
+const answers: Answer[] = [];
+const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+let server: LocalServer | undefined;
+
+/** Queues answers to GET PATH on the local server: api().get(PATH).twice().reply(503, '')... */
 function api() {
-  return nock(ORIGIN);
+  let count = 1;
+  const chain = {
+    get(path: string) {
+      expect(path).toBe(PATH);
+      count = 1;
+      return chain;
+    },
+    once: () => chain,
+    twice() {
+      count = 2;
+      return chain;
+    },
+    times(n: number) {
+      count = n;
+      return chain;
+    },
+    reply(status: number, body: unknown = '', headers: Record<string, string> = {}) {
+      for (let i = 0; i < count; i += 1) answers.push({ status, body, headers });
+      return chain;
+    },
+  };
+  return chain;
 }
 
 /** The token must not be anywhere in an error: message, stack, internal message, causes, properties. */
@@ -64,30 +104,56 @@ function expectNoToken(error: unknown) {
   expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const unused = nock.pendingMocks();
-  nock.cleanAll();
-  expect(unused).toEqual([]);
+beforeAll(async () => {
+  server = await serveLocally((request, response) => {
+    seen.push({ url: request.url ?? '', headers: request.headers });
+    const answer = answers.shift();
+    if (!answer || request.url !== PATH) {
+      response.writeHead(599).end('unexpected request');
+      return;
+    }
+    if (answer.body instanceof Parts) {
+      response.writeHead(answer.status, { 'content-type': 'application/json' });
+      const parts = [...answer.body.parts];
+      const next = () => {
+        const part = parts.shift();
+        if (part === undefined) response.end();
+        else response.write(part, () => setTimeout(next, 20));
+      };
+      next();
+      return;
+    }
+    const json = !(typeof answer.body === 'string' || Buffer.isBuffer(answer.body));
+    const body = json ? JSON.stringify(answer.body) : (answer.body as string | Buffer);
+    response
+      .writeHead(answer.status, {
+        'content-type': json ? 'application/json' : 'text/html',
+        ...answer.headers,
+      })
+      .end(body);
+  });
+  ORIGIN = server.url;
 });
-afterAll(() => nock.enableNetConnect());
+afterEach(() => {
+  const unused = answers.splice(0);
+  const requests = seen.splice(0);
+  expect(unused).toEqual([]);
+  expect(requests.every((request) => request.url === PATH)).toBe(true);
+});
+afterAll(async () => {
+  await server?.close();
+});
 
 describe('request', () => {
   it('sends the exact path, query and headers, and never the token in the URL', async () => {
-    let seen: Request | undefined;
-    // nock 15 hands the reply function the intercepted fetch Request.
-    api()
-      .get(PATH)
-      .reply((request: Request) => {
-        seen = request;
-        return [200, OK];
-      });
+    api().get(PATH).reply(200, OK);
     const { read, records } = setup({ server: 'wv0032' });
     expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 1 });
     expect(records).toEqual(RECORDS);
-    expect(seen?.url).toBe(`${ORIGIN}${PATH}`);
-    expect(seen?.headers.get('wolkvox-token')).toBe(TOKEN);
-    expect(seen?.headers.get('wolkvox_server')).toBe('0032');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.url).toBe(PATH);
+    expect(seen[0]?.headers['wolkvox-token']).toBe(TOKEN);
+    expect(seen[0]?.headers.wolkvox_server).toBe('0032');
   });
 
   it.each(['0032.evil.com', '../', ' 0032', ''])('refuses the server %j before any call', (server) => {
@@ -170,6 +236,94 @@ describe('answers', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SystemError);
     expect((error as Error).message).toContain('code "OK"');
+  });
+
+  it.each([
+    [
+      'an nginx HTML page',
+      '<html><head><title>404 Not Found</title></head><body>nginx</body></html>',
+      /HTML page/,
+    ],
+    ['an empty body', '', /empty body/],
+    ['other JSON', { detail: 'Not Found' }, /JSON that is not Wolkvox's answer/],
+  ])(
+    'HTTP 404 with %s is a config error about the URL, one call, never "no data"',
+    async (_what, body, kind) => {
+      api().get(PATH).reply(404, body);
+      const { read, client, records } = setup();
+      const error = await read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WolkvoxEndpointError);
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(kind);
+      expect(message).toContain(`${ORIGIN}/api/v2/reports_manager.php answered HTTP 404`);
+      expect(message).toMatch(/`wolkvox_server`.*`base_url`/);
+      expect(client.callsMade).toBe(1);
+      expect(records).toEqual([]);
+    },
+  );
+
+  it.each([0, '0', 201, 202, '200'])('code %j with data is success', async (code) => {
+    api()
+      .get(PATH)
+      .reply(200, { ...OK, code });
+    const { read, records } = setup();
+    expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 1 });
+    expect(records).toEqual(RECORDS);
+  });
+
+  it('code 500 after data, then success: each record handed out once, no restart', async () => {
+    api()
+      .get(PATH)
+      .reply(200, `{"data":${JSON.stringify(RECORDS)},"code":500}`)
+      .get(PATH)
+      .reply(200, OK);
+    const { read, records, restarts } = setup();
+    expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 2 });
+    expect(records).toEqual(RECORDS);
+    expect(restarts).toEqual([]);
+  });
+
+  it('a large body with code 500 after data: the sink restarts before the records come again', async () => {
+    api()
+      .get(PATH)
+      .reply(200, new Parts([`{"data":${JSON.stringify(RECORDS)}`, ',"code":500}']))
+      .get(PATH)
+      .reply(200, OK);
+    const { read, records, restarts } = setup({ streamingThresholdBytes: 1 });
+    expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 2 });
+    expect(records).toEqual([...RECORDS, ...RECORDS]);
+    expect(restarts).toEqual([
+      { attempt: 1, delayMs: 1000, reason: 'code 500 (in an HTTP 200 answer): server error' },
+    ]);
+  });
+
+  it('decodes by the declared charset, and counts answers with bytes invalid as UTF-8', async () => {
+    const latin1 = Buffer.from('{"code":200,"data":[{"name":"Peña"}]}', 'latin1');
+    api()
+      .get(PATH)
+      .reply(200, latin1, { 'content-type': 'application/json; charset=ISO-8859-1' })
+      .get(PATH)
+      .reply(200, latin1, { 'content-type': 'application/json' });
+    const { read, records, client } = setup();
+    await read();
+    expect(client.windows1252Responses).toBe(0);
+    await read();
+    expect(records).toEqual([{ name: 'Peña' }, { name: 'Peña' }]);
+    expect(client.windows1252Responses).toBe(1);
+  });
+
+  it('a gzip body is a system error naming the encoding, one call', async () => {
+    const { gzipSync } = await import('node:zlib');
+    api()
+      .get(PATH)
+      .reply(200, gzipSync(JSON.stringify(OK)));
+    const { read, client } = setup();
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WolkvoxRequestError);
+    expect((error as Error).message).toMatch(/is gzip-compressed without a Content-Encoding header/);
+    expect((error as Error).message).not.toMatch(/not valid JSON/);
+    expect(client.callsMade).toBe(1);
   });
 
   it('an envelope code 404 in an HTTP 200 is an empty window too', async () => {
@@ -255,9 +409,81 @@ describe('retries', () => {
     });
     const error = await read().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
-    expect((error as Error).message).toMatch(/after 3 attempts within the 30 seconds allowed for retries/);
+    expect((error as Error).message).toMatch(/after 3 attempts within the 30 seconds allowed for one window/);
     expect(sleeps).toEqual([7992, 15984]); // a third sleep of ~32 s would pass 30 s
     expect(client.callsMade).toBe(3);
+  });
+});
+
+describe('observer', () => {
+  it('tells each retry (attempt, reason, condition, delay) and the recovery', async () => {
+    api()
+      .get(PATH)
+      .reply(403, {
+        code: 403,
+        error: 'FORBIDDEN',
+        msg: 'EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)',
+      })
+      .get(PATH)
+      .reply(503, '', { 'Retry-After': '7' })
+      .get(PATH)
+      .reply(200, OK);
+    const events: unknown[] = [];
+    const { read, clock } = setup({
+      maxRetries: 4,
+      observer: {
+        onRetry: (event) => events.push({ retry: event }),
+        onRecovered: (event) => events.push({ recovered: event }),
+      },
+    });
+    const start = clock.now;
+    await read();
+    expect(events).toEqual([
+      {
+        retry: {
+          request: WINDOW,
+          attempt: 1,
+          maxAttempts: 5,
+          reason:
+            'HTTP 403 FORBIDDEN: EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2): another client is using the same token right now',
+          condition: 'throttled',
+          delayMs: 1000,
+          retryAtMs: start + 1000,
+        },
+      },
+      {
+        retry: {
+          request: WINDOW,
+          attempt: 2,
+          maxAttempts: 5,
+          reason: 'HTTP 503: server error',
+          condition: 'server-error',
+          delayMs: 7000,
+          retryAtMs: start + 1000 + 7000,
+        },
+      },
+      { recovered: { request: WINDOW, attempts: 3 } },
+    ]);
+  });
+
+  it('tells the spent quota before failing', async () => {
+    api().get(PATH).reply(403, { code: 403, error: 'FORBIDDEN', msg: 'TOKEN LIMIT EXCEEDED' });
+    const spent: unknown[] = [];
+    const { read } = setup({ observer: { onQuotaSpent: (event) => spent.push(event) } });
+    await expect(read()).rejects.toThrow(WolkvoxQuotaError);
+    expect(spent).toEqual([{ request: WINDOW }]);
+  });
+
+  it('a Retry-After beyond the time left fails at once, naming the seconds asked', async () => {
+    api().get(PATH).reply(503, '', { 'Retry-After': '900' });
+    const { read, sleeps } = setup();
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
+    expect((error as Error).message).toContain(
+      'after 1 attempt: the API asked to wait 900 seconds (Retry-After) before the next attempt, ' +
+        'more than the 600 seconds left of the 10 minutes allowed for one window',
+    );
+    expect(sleeps).toEqual([]);
   });
 });
 

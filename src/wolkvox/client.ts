@@ -3,9 +3,21 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { SystemError } from '../errors/index.js';
 import { createRedactor, type Redactor } from '../protocol/redact.js';
 import { formatLocal } from '../time/local-time.js';
-import { decodeBody, envelopeDetail, MalformedBodyError, readErrorDetail, type Envelope } from './decode.js';
+import { charsetOf } from './charset.js';
+import { AttemptDeadline } from './deadline.js';
+import {
+  CompressedBodyError,
+  decodeBody,
+  envelopeDetail,
+  envelopeStatus,
+  isSuccessStatus,
+  MalformedBodyError,
+  readErrorDetail,
+  type Envelope,
+} from './decode.js';
 import {
   classifyAnswer,
+  WolkvoxQuotaError,
   WolkvoxRequestError,
   WolkvoxRetriesExhaustedError,
   WolkvoxUnavailableError,
@@ -16,6 +28,7 @@ import { DEFAULT_RETRY_TIMING, decideRetry, parseRetryAfter, type RetryBounds } 
 import { authHeaders, normaliseServer, reportUrl } from './server.js';
 import {
   CallBudgetExhaustedError,
+  type ClientObserver,
   type RecordSink,
   type ReportsClient,
   type WindowRequest,
@@ -34,6 +47,13 @@ export interface WolkvoxClientOptions {
   callBudget?: number | undefined;
   /** Overrides of the retry timing (total time, base and cap of the backoff). */
   retryTiming?: Partial<Omit<RetryBounds, 'maxRetries'>>;
+  /**
+   * Overall deadline of one attempt in ms (connect, headers and whole body), default 75 s; an
+   * attempt never runs past the time left of the window's retry allowance either.
+   */
+  attemptDeadlineMs?: number;
+  /** Told about retries, recoveries and the spent quota. */
+  observer?: ClientObserver;
   /** Test hooks. A given dispatcher belongs to the caller: close() leaves it open. */
   dispatcher?: Dispatcher;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -43,21 +63,37 @@ export interface WolkvoxClientOptions {
 }
 
 export interface WolkvoxClient extends ReportsClient {
+  /**
+   * Responses so far with bytes that were not valid UTF-8 and no single-byte charset declared:
+   * those bytes were decoded as Windows-1252 (see charset.ts).
+   */
+  readonly windows1252Responses: number;
   /** Closes the connections this client opened. */
   close(): Promise<void>;
 }
 
 // The API gives itself 60 s per call; 75 s leaves room for the transfer before calling it a timeout.
 const CONNECT_TIMEOUT_MS = 10_000;
-const RESPONSE_TIMEOUT_MS = 75_000;
+const ATTEMPT_DEADLINE_MS = 75_000;
 
 export function createWolkvoxClient(options: WolkvoxClientOptions): WolkvoxClient {
   return new WolkvoxReportsClient(options);
 }
 
-/** How one attempt ended when it did not throw. */
+/** How one attempt ended when it did not throw. `bodyStarted`: records were handed to the sink. */
 type Attempt =
   { result: Omit<WindowResult, 'calls'> } | { failure: WolkvoxUnavailableError; bodyStarted: boolean };
+
+/** What one attempt works with. */
+interface AttemptContext {
+  url: string;
+  /** The URL without its query, for messages. */
+  endpoint: string;
+  report: string;
+  sink: RecordSink;
+  signal: AbortSignal | undefined;
+  deadline: AttemptDeadline;
+}
 
 /** A failure while reading the body from the network, told apart from a failure of the sink. */
 class BodyReadError extends Error {}
@@ -75,7 +111,10 @@ class WolkvoxReportsClient implements WolkvoxClient {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #streamingThreshold: number | undefined;
+  readonly #attemptDeadlineMs: number;
+  readonly #observer: ClientObserver;
   #callsMade = 0;
+  #windows1252Responses = 0;
 
   constructor(options: WolkvoxClientOptions) {
     const server = normaliseServer(options.server);
@@ -88,8 +127,9 @@ class WolkvoxReportsClient implements WolkvoxClient {
       options.dispatcher ??
       new Agent({
         connect: { timeout: CONNECT_TIMEOUT_MS },
-        headersTimeout: RESPONSE_TIMEOUT_MS,
-        bodyTimeout: RESPONSE_TIMEOUT_MS,
+        // undici's own timers are idle timers that each byte resets: the attempt deadline replaces them.
+        headersTimeout: 0,
+        bodyTimeout: 0,
         connections: concurrency,
       });
     this.#limiter = new Limiter(concurrency);
@@ -99,33 +139,66 @@ class WolkvoxReportsClient implements WolkvoxClient {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#streamingThreshold = options.streamingThresholdBytes;
+    this.#attemptDeadlineMs = options.attemptDeadlineMs ?? ATTEMPT_DEADLINE_MS;
+    this.#observer = options.observer ?? {};
   }
 
   get callsMade(): number {
     return this.#callsMade;
   }
 
+  get windows1252Responses(): number {
+    return this.#windows1252Responses;
+  }
+
   async readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult> {
     const url = reportUrl(this.#baseUrl, request);
-    const started = this.#now();
+    const endpoint = url.slice(0, url.indexOf('?'));
+    let started: number | undefined; // when the first attempt got its turn
     let calls = 0;
     for (let attempts = 1; ; attempts += 1) {
-      const attempt = await this.#limiter.run(() => {
-        this.#spendCall();
-        calls += 1;
-        return this.#attempt(url, request.report, sink, signal);
-      }, signal);
-      if ('result' in attempt) return { ...attempt.result, calls };
+      let attempt: Attempt;
+      try {
+        attempt = await this.#limiter.run(() => {
+          this.#spendCall();
+          calls += 1;
+          started ??= this.#now();
+          // No attempt may outlive the window's retry allowance.
+          const allowanceLeftMs = this.#retry.maxTotalMs - (this.#now() - started);
+          const deadline = new AttemptDeadline(
+            Math.max(1, Math.min(this.#attemptDeadlineMs, allowanceLeftMs)),
+          );
+          return this.#attempt({ url, endpoint, report: request.report, sink, signal, deadline }).finally(
+            () => deadline.clear(),
+          );
+        }, signal);
+      } catch (error) {
+        if (error instanceof WolkvoxQuotaError) this.#observer.onQuotaSpent?.({ request });
+        throw error;
+      }
+      if ('result' in attempt) {
+        if (attempts > 1) this.#observer.onRecovered?.({ request, attempts });
+        return { ...attempt.result, calls };
+      }
       signal?.throwIfAborted();
       const { failure, bodyStarted } = attempt;
-      const elapsedMs = this.#now() - started;
+      const elapsedMs = this.#now() - started!;
       const decision = decideRetry(
         { attempts, elapsedMs, retryAfterMs: failure.retryAfterMs },
         this.#retry,
         this.#random,
       );
-      if (!decision.retry) throw this.#givenUp(request, failure, attempts, decision.exhausted);
+      if (!decision.retry) throw this.#givenUp(request, failure, attempts, elapsedMs, decision.exhausted);
       this.#checkBudget(); // no point sleeping before a call the budget forbids
+      this.#observer.onRetry?.({
+        request,
+        attempt: attempts,
+        maxAttempts: this.#retry.maxRetries + 1,
+        reason: failure.reason,
+        condition: failure.condition,
+        delayMs: decision.delayMs,
+        retryAtMs: this.#now() + decision.delayMs,
+      });
       if (bodyStarted) {
         sink.onRestart({ attempt: attempts, delayMs: decision.delayMs, reason: failure.reason });
       }
@@ -151,29 +224,44 @@ class WolkvoxReportsClient implements WolkvoxClient {
     this.#callsMade += 1;
   }
 
-  async #attempt(url: string, report: string, sink: RecordSink, signal?: AbortSignal): Promise<Attempt> {
+  async #attempt(context: AttemptContext): Promise<Attempt> {
+    const { url, signal, deadline } = context;
+    const abort = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {
         method: 'GET',
         headers: this.#headers,
         dispatcher: this.#dispatcher,
-        signal,
+        signal: abort,
       });
     } catch (error) {
       signal?.throwIfAborted();
+      if (deadline.expired) return { failure: timedOut(deadline, 'before an answer'), bodyStarted: false };
       return { failure: this.#networkFailure(error, 'before an answer'), bodyStarted: false };
     }
     const { statusCode, headers, body } = response;
+    const charset = charsetOf(headers['content-type']);
     try {
-      if (statusCode >= 200 && statusCode < 300) return await this.#readRecords(body, report, sink);
-      // The status alone classifies the answer if its short body cannot be read.
-      const detail = await readErrorDetail(body).catch(() => '');
+      if (statusCode >= 200 && statusCode < 300) {
+        return await this.#readRecords(body, context, charset, headers['content-encoding']);
+      }
+      // The status alone classifies the answer if its short body cannot be read in time.
+      const { detail, body: bodyKind } = await readErrorDetail(body, charset).catch(() => ({
+        detail: '',
+        body: 'empty' as const,
+      }));
       signal?.throwIfAborted();
       const retryAfterMs = parseRetryAfter(headers['retry-after'], this.#now());
       return this.#outcome(
-        { status: statusCode, fromEnvelope: false, detail: this.#redact(detail), retryAfterMs },
-        report,
+        {
+          status: statusCode,
+          fromEnvelope: false,
+          detail: this.#redact(detail),
+          body: bodyKind,
+          retryAfterMs,
+        },
+        context,
         false,
       );
     } finally {
@@ -181,25 +269,44 @@ class WolkvoxReportsClient implements WolkvoxClient {
     }
   }
 
-  async #readRecords(body: AsyncIterable<Uint8Array>, report: string, sink: RecordSink): Promise<Attempt> {
+  async #readRecords(
+    body: AsyncIterable<Uint8Array>,
+    context: AttemptContext,
+    charset: string | undefined,
+    contentEncoding: string | string[] | undefined,
+  ): Promise<Attempt> {
+    const { sink, deadline, report } = context;
     let recordCount = 0;
     const onRecord: RecordSink['onRecord'] = (record) => {
       recordCount += 1;
-      return sink.onRecord(record);
+      const pending = sink.onRecord(record);
+      if (!pending) return;
+      // Time spent waiting on the consumer is not the API's: the deadline does not count it.
+      deadline.pause();
+      return pending.finally(() => deadline.resume());
     };
     let envelope: Envelope;
     try {
-      envelope = await decodeBody(tagReadErrors(body), onRecord, this.#streamingThreshold);
+      envelope = await decodeBody(tagReadErrors(body), onRecord, {
+        streamingThreshold: this.#streamingThreshold,
+        charset,
+      });
     } catch (error) {
-      if (error instanceof MalformedBodyError) {
-        return { failure: new WolkvoxUnavailableError(this.#redact(error.message)), bodyStarted: true };
-      }
-      if (error instanceof BodyReadError) {
+      const bodyStarted = recordCount > 0;
+      if (error instanceof BodyReadError || (deadline.expired && error instanceof MalformedBodyError)) {
+        context.signal?.throwIfAborted();
         const phase = `while reading the body, after ${recordCount} records`;
-        return { failure: this.#networkFailure(error.cause, phase), bodyStarted: true };
+        if (deadline.expired) return { failure: timedOut(deadline, phase), bodyStarted };
+        return { failure: this.#networkFailure(error.cause, phase), bodyStarted };
       }
+      if (error instanceof MalformedBodyError) {
+        const reason = this.#redact(error.message);
+        return { failure: new WolkvoxUnavailableError(reason, 'malformed-body'), bodyStarted };
+      }
+      if (error instanceof CompressedBodyError) throw compressedBody(context, contentEncoding);
       throw error; // the sink's own failure (or an abort): not ours to retry
     }
+    if (envelope.fallbackBytes > 0) this.#windows1252Responses += 1;
     const status = envelopeStatus(envelope.code);
     if (status === undefined) {
       throw new WolkvoxRequestError(
@@ -207,19 +314,26 @@ class WolkvoxReportsClient implements WolkvoxClient {
         `Unexpected answer from Wolkvox for report ${report}: ${this.#redact(`code ${JSON.stringify(envelope.code)}`)}.`,
       );
     }
-    if (status === 200) {
+    if (isSuccessStatus(status)) {
       if (envelope.hasData) return { result: { recordCount, notFound: false } };
       return {
-        failure: new WolkvoxUnavailableError('truncated or non-JSON body (no `data`)'),
-        bodyStarted: true,
+        failure: new WolkvoxUnavailableError('truncated or non-JSON body (no `data`)', 'malformed-body'),
+        bodyStarted: recordCount > 0,
       };
     }
     const detail = this.#redact(envelopeDetail(envelope));
-    return this.#outcome({ status, fromEnvelope: true, detail, retryAfterMs: undefined }, report, true);
+    const answer: ApiAnswer = {
+      status,
+      fromEnvelope: true,
+      detail,
+      body: 'envelope',
+      retryAfterMs: undefined,
+    };
+    return this.#outcome(answer, context, recordCount > 0);
   }
 
-  #outcome(answer: ApiAnswer, report: string, bodyStarted: boolean): Attempt {
-    const classified = classifyAnswer(answer, report);
+  #outcome(answer: ApiAnswer, context: AttemptContext, bodyStarted: boolean): Attempt {
+    const classified = classifyAnswer(answer, context.report, context.endpoint);
     if (classified === 'not-found') return { result: { recordCount: 0, notFound: true } };
     if (classified instanceof WolkvoxUnavailableError) return { failure: classified, bodyStarted };
     throw classified;
@@ -232,20 +346,27 @@ class WolkvoxReportsClient implements WolkvoxClient {
     // A request undici refuses to send (e.g. a token with a line break) fails the same way every time.
     if (code === 'UND_ERR_INVALID_ARG')
       throw new SystemError(`The request to Wolkvox could not be sent (${what}).`, { cause });
-    return new WolkvoxUnavailableError(`connection failed ${phase} (${what})`, undefined, { cause });
+    return new WolkvoxUnavailableError(`connection failed ${phase} (${what})`, 'connection', undefined, {
+      cause,
+    });
   }
 
   #givenUp(
     request: WindowRequest,
     failure: WolkvoxUnavailableError,
     attempts: number,
+    elapsedMs: number,
     exhausted: 'attempts' | 'time',
   ): WolkvoxRetriesExhaustedError {
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-    const limit =
-      exhausted === 'attempts'
-        ? tries
-        : `${tries} within the ${duration(this.#retry.maxTotalMs)} allowed for retries`;
+    const allowed = `the ${duration(this.#retry.maxTotalMs)} allowed for one window`;
+    let limit = exhausted === 'attempts' ? tries : `${tries} within ${allowed}`;
+    if (exhausted === 'time' && failure.retryAfterMs !== undefined) {
+      const left = Math.max(0, this.#retry.maxTotalMs - elapsedMs);
+      limit =
+        `${tries}: the API asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds (Retry-After) before the next ` +
+        `attempt, more than the ${Math.floor(left / 1000)} seconds left of ${allowed}`;
+    }
     return new WolkvoxRetriesExhaustedError(
       `Wolkvox report ${request.report} for ${formatLocal(request.from)} to ${formatLocal(request.to)} could not be ` +
         `read after ${limit}; last failure: ${failure.reason}. The next sync continues from its last state.`,
@@ -254,16 +375,32 @@ class WolkvoxReportsClient implements WolkvoxClient {
   }
 }
 
-function duration(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+/** A duration for people: "75 seconds", "10 minutes", "0.2 seconds", "1 second". */
+export function duration(ms: number): string {
+  if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000} minutes`;
+  const seconds = ms / 1000;
+  const shown = seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(1));
+  return `${shown} second${shown === 1 ? '' : 's'}`;
 }
 
-/** The envelope's code as a number (200 when absent: `data` decides), or undefined when unreadable. */
-function envelopeStatus(code: unknown): number | undefined {
-  if (code === undefined || code === null) return 200;
-  if (typeof code === 'number' && Number.isInteger(code)) return code;
-  if (typeof code === 'string' && /^\s*\d{3}\s*$/.test(code)) return Number(code);
-  return undefined;
+function timedOut(deadline: AttemptDeadline, phase: string): WolkvoxUnavailableError {
+  return new WolkvoxUnavailableError(
+    `no complete answer within ${duration(deadline.ms)}, the deadline of one call (${phase})`,
+    'timeout',
+  );
+}
+
+function compressedBody(context: AttemptContext, contentEncoding: string | string[] | undefined): Error {
+  const declared = Array.isArray(contentEncoding) ? contentEncoding.join(', ') : contentEncoding;
+  const how = declared
+    ? `(Content-Encoding: ${declared}) although this connector never asks for compression`
+    : 'without a Content-Encoding header';
+  return new WolkvoxRequestError(
+    200,
+    `The answer of ${context.endpoint} for report ${context.report} is gzip-compressed ${how}, so it ` +
+      'cannot be read. A proxy in front of Wolkvox (base_url) is the likely cause: configure it not to ' +
+      'compress these answers.',
+  );
 }
 
 async function* tagReadErrors(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, envelopeDetail, MalformedBodyError, readErrorDetail } from './decode.js';
+import {
+  CompressedBodyError,
+  decodeBody,
+  envelopeDetail,
+  MalformedBodyError,
+  readErrorDetail,
+} from './decode.js';
 import type { RawRecord } from './types.js';
 
 /** The body in chunks of `size` bytes (a multi-byte character may be split across two chunks). */
@@ -9,15 +15,17 @@ async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> 
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
 }
 
+async function* chunkedBytes(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
 const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
 
 async function decodeAll(text: string, threshold: number, chunkSize = 7) {
   const records: RawRecord[] = [];
-  const envelope = await decodeBody(
-    chunked(text, chunkSize),
-    (record) => void records.push(record),
-    threshold,
-  );
+  const envelope = await decodeBody(chunked(text, chunkSize), (record) => void records.push(record), {
+    streamingThreshold: threshold,
+  });
   return { records, envelope };
 }
 
@@ -27,7 +35,13 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
       '{"code":200,"error":null,"msg":"2 records were found","data":[{"conn_id":"a"},{"conn_id":"b"}]}';
     const { records, envelope } = await decodeAll(body, threshold);
     expect(records).toEqual([{ conn_id: 'a' }, { conn_id: 'b' }]);
-    expect(envelope).toEqual({ code: 200, error: null, msg: '2 records were found', hasData: true });
+    expect(envelope).toEqual({
+      code: 200,
+      error: null,
+      msg: '2 records were found',
+      hasData: true,
+      fallbackBytes: 0,
+    });
   });
 
   it('takes a single object in data as one record, and a code given as a string', async () => {
@@ -66,7 +80,61 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
       error: 'FORBIDDEN',
       msg: 'TOKEN LIMIT EXCEEDED',
       hasData: false,
+      fallbackBytes: 0,
     });
+  });
+
+  it.each([200, '200', 0, '0', 201, '202'])('hands records out under the success code %j', async (code) => {
+    const { records } = await decodeAll(JSON.stringify({ code, data: [{ conn_id: 'a' }] }), threshold);
+    expect(records).toEqual([{ conn_id: 'a' }]);
+  });
+
+  it.each([500, '403', 404])('hands out no record under the failing code %j before data', async (code) => {
+    const body = JSON.stringify({ code, msg: 'm', data: [{ conn_id: 'a' }, { conn_id: 'b' }] });
+    const { records, envelope } = await decodeAll(body, threshold);
+    expect(records).toEqual([]);
+    expect(envelope.code).toBe(code);
+  });
+
+  it('reads a body declared ISO-8859-1 as Windows-1252, cut anywhere', async () => {
+    // "Peña" with ñ = 0xF1, "€" = 0x80 and "…" = 0x85 in Windows-1252.
+    const bytes = Buffer.from('{"code":200,"data":[{"name":"Pe\xf1a \x80 \x85"}]}', 'latin1');
+    for (const charset of ['iso-8859-1', 'windows-1252', 'latin1']) {
+      const records: RawRecord[] = [];
+      const envelope = await decodeBody(chunkedBytes(bytes, 3), (record) => void records.push(record), {
+        streamingThreshold: threshold,
+        charset,
+      });
+      expect(records).toEqual([{ name: 'Peña € …' }]);
+      expect(envelope.fallbackBytes).toBe(0);
+    }
+  });
+
+  it('reads bytes invalid as UTF-8 without a charset as Windows-1252, counting them, chunk-independent', async () => {
+    // Mixed: "Gómez" in UTF-8, "Peña" and "Núñez" in Windows-1252 (0xF1, 0xFA, 0xF1).
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":200,"data":[{"a":"Gómez"},{"b":"Pe'),
+      Buffer.from([0xf1]),
+      Buffer.from('a"},{"c":"N'),
+      Buffer.from([0xfa, 0xf1]),
+      Buffer.from('ez"}]}'),
+    ]);
+    for (const size of [1, 2, 3, 5, 64]) {
+      const records: RawRecord[] = [];
+      const envelope = await decodeBody(chunkedBytes(bytes, size), (record) => void records.push(record), {
+        streamingThreshold: threshold,
+      });
+      expect(records).toEqual([{ a: 'Gómez' }, { b: 'Peña' }, { c: 'Núñez' }]);
+      expect(envelope.fallbackBytes).toBe(3);
+    }
+  });
+
+  it('refuses a gzip body, naming the encoding', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const bytes = gzipSync('{"code":200,"data":[]}');
+    await expect(
+      decodeBody(chunkedBytes(bytes, 4), () => undefined, { streamingThreshold: threshold }),
+    ).rejects.toThrow(CompressedBodyError);
   });
 
   it.each([
@@ -108,7 +176,7 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
         seen.push(record);
         return seen.length === 1 ? released : undefined;
       },
-      threshold,
+      { streamingThreshold: threshold },
     );
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toHaveLength(1);
@@ -161,6 +229,16 @@ describe('decodeBody, both paths', () => {
     );
   });
 
+  it('streaming, a failing code after data: records were handed out (the client restarts the sink)', async () => {
+    const data = [{ conn_id: 'a' }, { conn_id: 'b' }];
+    const body = JSON.stringify({ data, code: 500 });
+    const whole = await decodeAll(body, PATHS.whole);
+    const streaming = await decodeAll(body, PATHS.streaming);
+    expect(whole.records).toEqual([]);
+    expect(streaming.records).toEqual(data);
+    expect(streaming.envelope.code).toBe(500);
+  });
+
   it('switches to streaming once the buffered head reaches the threshold, losing nothing', async () => {
     const data = Array.from({ length: 1000 }, (_, i) => ({ conn_id: String(i) }));
     const { records } = await decodeAll(JSON.stringify({ code: 200, data }), 5_000, 333);
@@ -171,13 +249,36 @@ describe('decodeBody, both paths', () => {
 describe('readErrorDetail', () => {
   it('gives "error: msg" of a JSON envelope', async () => {
     const body = '{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED","data":null}';
-    expect(await readErrorDetail(chunked(body, 5))).toBe('FORBIDDEN: TOKEN LIMIT EXCEEDED');
+    expect(await readErrorDetail(chunked(body, 5))).toEqual({
+      detail: 'FORBIDDEN: TOKEN LIMIT EXCEEDED',
+      body: 'envelope',
+    });
+  });
+
+  it.each([
+    ['{"code":404,"error":null,"msg":"Validate dates entered"}', 'envelope', 'Validate dates entered'],
+    ['  \r\n', 'empty', ''],
+    ['{"detail":"Not Found"}', 'json', '{"detail":"Not Found"}'],
+    ['[404]', 'json', '[404]'],
+    ['Not Found', 'text', 'Not Found'],
+  ])('tells the kind of body %j', async (body, kind, detail) => {
+    expect(await readErrorDetail(chunked(body, 3))).toEqual({ detail, body: kind });
+  });
+
+  it('names a gzip-compressed body instead of quoting its bytes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const bytes = gzipSync('{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED"}');
+    expect(await readErrorDetail(chunkedBytes(bytes, 5))).toEqual({
+      detail: '(a gzip-compressed body)',
+      body: 'text',
+    });
   });
 
   it('gives the start of a non-JSON body on one line, and reads no more than its cap', async () => {
-    expect(await readErrorDetail(chunked('<h1>Down for\n  maintenance</h1>', 4))).toBe(
-      '<h1>Down for maintenance</h1>',
-    );
+    expect(await readErrorDetail(chunked('<h1>Down for\n  maintenance</h1>', 4))).toEqual({
+      detail: '<h1>Down for maintenance</h1>',
+      body: 'html',
+    });
     let pulled = 0;
     async function* endless() {
       for (;;) {
@@ -185,7 +286,7 @@ describe('readErrorDetail', () => {
         yield Buffer.alloc(1024, 'a');
       }
     }
-    const detail = await readErrorDetail(endless());
+    const { detail } = await readErrorDetail(endless());
     expect(pulled).toBe(64);
     expect(detail).toBe(`${'a'.repeat(300)}...`);
   });

@@ -1,3 +1,5 @@
+import { BodyTextDecoder } from './charset.js';
+import type { BodyKind } from './errors.js';
 import type { RawRecord } from './types.js';
 
 /**
@@ -16,12 +18,42 @@ export class MalformedBodyError extends Error {
   }
 }
 
+/** The body is compressed (gzip magic bytes) although no Content-Encoding asked this client to expect it. */
+export class CompressedBodyError extends Error {
+  constructor() {
+    super('the body is gzip-compressed (it starts with bytes 1f 8b) but is not declared as such');
+    this.name = 'CompressedBodyError';
+  }
+}
+
 export interface Envelope {
   code: unknown;
   error: unknown;
   msg: unknown;
   /** False when `data` is missing or is neither a list nor an object (e.g. null). */
   hasData: boolean;
+  /** Bytes that were not valid UTF-8 and were decoded as Windows-1252 (see charset.ts). */
+  fallbackBytes: number;
+}
+
+export interface DecodeOptions {
+  /** Bodies up to this size are parsed whole; larger ones are split as they stream. */
+  streamingThreshold?: number;
+  /** The Content-Type charset, lower-cased, if the answer declared one. */
+  charset?: string | undefined;
+}
+
+/** The envelope's `code` as a number (200 when absent: `data` decides), or undefined when unreadable. */
+export function envelopeStatus(code: unknown): number | undefined {
+  if (code === undefined || code === null) return 200;
+  if (typeof code === 'number' && Number.isInteger(code)) return code;
+  if (typeof code === 'string' && /^\s*\d{1,3}\s*$/.test(code)) return Number(code);
+  return undefined;
+}
+
+/** Success codes: any 2xx, and 0 (some Wolkvox endpoints and public clients use "0"). */
+export function isSuccessStatus(status: number | undefined): boolean {
+  return status === 0 || (status !== undefined && status >= 200 && status < 300);
 }
 
 export type RecordHandler = (record: RawRecord) => void | Promise<void>;
@@ -43,42 +75,58 @@ function notAnObject(where: string): MalformedBodyError {
 /**
  * Hands every record of the body to `onRecord` in body order, awaiting it when it returns a promise
  * (decoding, and so reading, pauses meanwhile). Returns the envelope's other fields.
+ *
+ * Records are handed out only while the envelope's `code` is success or not yet known: a body up to
+ * the streaming threshold is parsed whole, so its code is known first; a larger one hands records
+ * out as they stream, and its code is known first when it precedes `data` (Wolkvox's order). Only
+ * a large body whose failing `code` follows `data` has handed records out before it is rejected
+ * (the client then restarts the sink, see RecordSink.onRestart).
+ * Throws MalformedBodyError for a body that is not the envelope, CompressedBodyError for gzip bytes.
  */
 export async function decodeBody(
   body: AsyncIterable<Uint8Array>,
   onRecord: RecordHandler,
-  streamingThreshold = STREAMING_THRESHOLD_BYTES,
+  options: DecodeOptions = {},
 ): Promise<Envelope> {
+  const threshold = options.streamingThreshold ?? STREAMING_THRESHOLD_BYTES;
+  const text = new BodyTextDecoder(options.charset);
   const chunks = body[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const next = await chunks.next();
-    if (next.done) return decodeWhole(Buffer.concat(head, size), onRecord);
+    if (next.done) return decodeWhole(Buffer.concat(head, size), text, onRecord);
+    if (size === 0) refuseCompressed(next.value);
     head.push(next.value);
     size += next.value.length;
-    if (size >= streamingThreshold)
-      return decodeStreaming(head, { [Symbol.asyncIterator]: () => chunks }, onRecord);
+    if (size >= threshold)
+      return decodeStreaming(head, { [Symbol.asyncIterator]: () => chunks }, text, onRecord);
   }
 }
 
-async function decodeWhole(bytes: Buffer, onRecord: RecordHandler): Promise<Envelope> {
+function refuseCompressed(first: Uint8Array): void {
+  if (first[0] === 0x1f && first[1] === 0x8b) throw new CompressedBodyError();
+}
+
+async function decodeWhole(bytes: Buffer, text: BodyTextDecoder, onRecord: RecordHandler): Promise<Envelope> {
   let document: unknown;
   try {
-    // TextDecoder drops a leading byte-order mark, as the streaming path does.
-    document = JSON.parse(new TextDecoder().decode(bytes));
+    document = JSON.parse(text.decode(bytes) + text.end());
   } catch (error) {
     throw new MalformedBodyError(jsonParseProblem(error));
   }
   if (!isObject(document)) throw notAnObject('the body');
   const { code, error, msg, data } = document;
   const records = Array.isArray(data) ? data : isObject(data) ? [data] : [];
-  for (const record of records) {
-    if (!isObject(record)) throw notAnObject('an element of `data`');
-    const pending = onRecord(record);
-    if (pending) await pending;
+  for (const record of records) if (!isObject(record)) throw notAnObject('an element of `data`');
+  if (isSuccessStatus(envelopeStatus(code))) {
+    for (const record of records as RawRecord[]) {
+      const pending = onRecord(record);
+      if (pending) await pending;
+    }
   }
-  return { code, error, msg, hasData: Array.isArray(data) || isObject(data) };
+  const hasData = Array.isArray(data) || isObject(data);
+  return { code, error, msg, hasData, fallbackBytes: text.fallbackBytes };
 }
 
 /**
@@ -95,24 +143,24 @@ function jsonParseProblem(error: unknown): string {
 async function decodeStreaming(
   head: Uint8Array[],
   rest: AsyncIterable<Uint8Array>,
+  text: BodyTextDecoder,
   onRecord: RecordHandler,
 ): Promise<Envelope> {
-  const text = new TextDecoder();
   const splitter = new EnvelopeSplitter();
   // Chunk by chunk, so at most one chunk's records wait in memory for a slow sink.
   for (const chunk of head.splice(0)) {
-    splitter.feed(text.decode(chunk, { stream: true }));
+    splitter.feed(text.decode(chunk));
     await splitter.handOut(onRecord);
   }
   for await (const chunk of rest) {
-    splitter.feed(text.decode(chunk, { stream: true }));
+    splitter.feed(text.decode(chunk));
     await splitter.handOut(onRecord);
   }
-  const tail = text.decode();
+  const tail = text.end();
   if (tail) splitter.feed(tail);
   splitter.end();
   await splitter.handOut(onRecord);
-  return splitter.envelope;
+  return { ...splitter.envelope, fallbackBytes: text.fallbackBytes };
 }
 
 const QUOTE = 0x22;
@@ -143,7 +191,14 @@ function malformed(detail = 'not valid JSON'): MalformedBodyError {
  * progress on; everything before it is dropped after each chunk.
  */
 class EnvelopeSplitter {
-  readonly envelope: Envelope = { code: undefined, error: undefined, msg: undefined, hasData: false };
+  readonly envelope: Omit<Envelope, 'fallbackBytes'> = {
+    code: undefined,
+    error: undefined,
+    msg: undefined,
+    hasData: false,
+  };
+  /** `code` was read, and it is not success: records are dropped instead of handed out. */
+  #failed = false;
   #ready: RawRecord[] = [];
   #text = '';
   #depth = 0;
@@ -294,6 +349,7 @@ class EnvelopeSplitter {
   async handOut(onRecord: RecordHandler): Promise<void> {
     const records = this.#ready;
     this.#ready = [];
+    if (this.#failed) return;
     for (const record of records) {
       const pending = onRecord(record);
       if (pending) await pending;
@@ -313,8 +369,10 @@ class EnvelopeSplitter {
     } catch (error) {
       throw malformed(jsonParseProblem(error));
     }
-    if (this.#key === 'code') this.envelope.code = value;
-    else if (this.#key === 'error') this.envelope.error = value;
+    if (this.#key === 'code') {
+      this.envelope.code = value;
+      this.#failed = !isSuccessStatus(envelopeStatus(value));
+    } else if (this.#key === 'error') this.envelope.error = value;
     else if (this.#key === 'msg') this.envelope.msg = value;
     else if (this.#key === 'data' && isObject(value)) {
       this.envelope.hasData = true;
@@ -359,8 +417,20 @@ class EnvelopeSplitter {
   }
 }
 
-/** The readable part of a non-2xx body: the envelope's `error` and `msg`, or the start of the raw text. */
-export async function readErrorDetail(body: AsyncIterable<Uint8Array>): Promise<string> {
+export interface ErrorBody {
+  /** The envelope's `error: msg`, or the start of the raw text, on one line. */
+  detail: string;
+  body: BodyKind;
+}
+
+/**
+ * The readable part of a non-2xx body, and what kind of body it was: Wolkvox's envelope is a JSON
+ * object with `code` and `msg` or `error`.
+ */
+export async function readErrorDetail(
+  body: AsyncIterable<Uint8Array>,
+  charset?: string | undefined,
+): Promise<ErrorBody> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -368,14 +438,22 @@ export async function readErrorDetail(body: AsyncIterable<Uint8Array>): Promise<
     size += chunk.length;
     if (size >= ERROR_BODY_CAP_BYTES) break;
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks, size).subarray(0, ERROR_BODY_CAP_BYTES));
+  const bytes = Buffer.concat(chunks, size).subarray(0, ERROR_BODY_CAP_BYTES);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return { detail: '(a gzip-compressed body)', body: 'text' };
+  const decoder = new BodyTextDecoder(charset);
+  const text = decoder.decode(bytes) + decoder.end();
+  if (text.trim() === '') return { detail: '', body: 'empty' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return tidy(text);
+    return { detail: tidy(text), body: /^\s*</.test(text) ? 'html' : 'text' };
   }
-  return isObject(parsed) ? envelopeDetail(parsed) : tidy(text);
+  if (!isObject(parsed)) return { detail: tidy(text), body: 'json' };
+  const envelope = 'code' in parsed && ('msg' in parsed || 'error' in parsed);
+  return envelope
+    ? { detail: envelopeDetail(parsed), body: 'envelope' }
+    : { detail: tidy(text), body: 'json' };
 }
 
 /** `error: msg` of an envelope, each part only when it is non-empty text. */

@@ -3,14 +3,21 @@ import { ConfigError, SystemError, TransientError } from '../errors/index.js';
 import {
   classifyAnswer,
   WolkvoxAuthError,
+  WolkvoxEndpointError,
   WolkvoxQuotaError,
   WolkvoxRequestError,
   WolkvoxUnavailableError,
   type ApiAnswer,
 } from './errors.js';
 
+const ENDPOINT = 'https://wv0032.wolkvox.com/api/v2/reports_manager.php';
+
 function classify(status: number, detail: string, extra: Partial<ApiAnswer> = {}) {
-  return classifyAnswer({ status, detail, fromEnvelope: false, retryAfterMs: undefined, ...extra }, 'chat_9');
+  return classifyAnswer(
+    { status, detail, fromEnvelope: false, body: 'envelope', retryAfterMs: undefined, ...extra },
+    'chat_9',
+    ENDPOINT,
+  );
 }
 
 describe('classifyAnswer', () => {
@@ -75,8 +82,34 @@ describe('classifyAnswer', () => {
     );
   });
 
-  it('404 is an empty window, not an error', () => {
+  it('404 in the JSON envelope is an empty window, not an error', () => {
     expect(classify(404, 'Validate dates entered')).toBe('not-found');
+  });
+
+  it.each([
+    ['html', 'an HTML page'],
+    ['empty', 'an empty body'],
+    ['json', "JSON that is not Wolkvox's answer"],
+    ['text', 'a body that is not JSON'],
+  ] as const)(
+    '404 with a %s body is a config error naming the URL and the fields to check',
+    (body, named) => {
+      const error = classify(404, '<html>404</html>', { body });
+      expect(error).toBeInstanceOf(WolkvoxEndpointError);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`${ENDPOINT} answered HTTP 404 with ${named}`);
+      expect((error as Error).message).toMatch(/`wolkvox_server`.*`base_url`/);
+    },
+  );
+
+  it.each([
+    [403, 'FORBIDDEN: EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)', 'throttled'],
+    [429, '', 'throttled'],
+    [403, '', 'paused'],
+    [503, '', 'server-error'],
+    [408, '', 'timeout'],
+  ] as const)('%i %j is the condition %s', (status, detail, condition) => {
+    expect(classify(status, detail)).toMatchObject({ condition });
   });
 
   it('any other status is a system error with the status and the message', () => {

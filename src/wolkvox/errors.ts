@@ -15,6 +15,18 @@ export class WolkvoxQuotaError extends TransientError {
   readonly retryable = false;
 }
 
+/**
+ * Why a call failed in a way another attempt may not meet. `throttled` (too many simultaneous
+ * requests, HTTP 429) and `paused` (maintenance) are the API limiting the connector's rate.
+ */
+export type UnavailableCondition =
+  'throttled' | 'paused' | 'server-error' | 'timeout' | 'connection' | 'malformed-body';
+
+/** Whether the condition is the API limiting the rate (Airbyte shows such waits as RATE_LIMITED). */
+export function isRateLimited(condition: UnavailableCondition): boolean {
+  return condition === 'throttled' || condition === 'paused';
+}
+
 /** A failure that another attempt may not meet: throttling, maintenance, 5xx, network, bad body. */
 export class WolkvoxUnavailableError extends TransientError {
   readonly retryable = true;
@@ -22,11 +34,21 @@ export class WolkvoxUnavailableError extends TransientError {
   constructor(
     /** What happened, safe to log; becomes RestartInfo.reason. */
     readonly reason: string,
+    readonly condition: UnavailableCondition,
+    /** The server's Retry-After, in ms, when it sent one. */
     readonly retryAfterMs?: number,
     options?: ConnectorErrorOptions,
   ) {
     super(`Wolkvox is temporarily unavailable: ${reason}`, options);
   }
+}
+
+/**
+ * HTTP 404 with a body that is not Wolkvox's JSON envelope (an HTML page, an empty body, other JSON):
+ * the URL does not reach the Wolkvox API (a wrong base_url or server, or a proxy answering instead).
+ */
+export class WolkvoxEndpointError extends ConfigError {
+  readonly retryable = false;
 }
 
 /** The attempts (or the time) allowed for one window are used up; the last failure is the cause. */
@@ -50,8 +72,19 @@ export type WolkvoxError =
   | WolkvoxAuthError
   | WolkvoxQuotaError
   | WolkvoxUnavailableError
+  | WolkvoxEndpointError
   | WolkvoxRetriesExhaustedError
   | WolkvoxRequestError;
+
+/** The kind of a non-success body, as readErrorDetail (decode.ts) tells it. */
+export type BodyKind = 'envelope' | 'html' | 'empty' | 'json' | 'text';
+
+const BODY_NAMES: Record<Exclude<BodyKind, 'envelope'>, string> = {
+  html: 'an HTML page',
+  empty: 'an empty body',
+  json: "JSON that is not Wolkvox's answer",
+  text: 'a body that is not JSON',
+};
 
 /** What a non-success answer said, reduced to what classification needs. */
 export interface ApiAnswer {
@@ -61,6 +94,8 @@ export interface ApiAnswer {
   fromEnvelope: boolean;
   /** The envelope's `error` and `msg` (or the raw text of a non-JSON body), already redacted; may be empty. */
   detail: string;
+  /** What the body was: only `envelope` (Wolkvox's JSON `{code, error, msg, ...}`) is the API's own answer. */
+  body: BodyKind;
   retryAfterMs: number | undefined;
 }
 
@@ -81,13 +116,27 @@ function describe(answer: ApiAnswer): string {
 }
 
 /**
- * A non-success answer to its error, or 'not-found' for 404: Wolkvox's way of saying that the window
- * holds no records (it says the same for a report that is not enabled; the caller handles that).
+ * A non-success answer to its error, or 'not-found' for a 404 in Wolkvox's JSON envelope: its way of
+ * saying that the window holds no records (it says the same for a report that is not enabled; the
+ * caller handles that). Any other 404 means the URL is wrong. `endpoint` is the URL asked, without
+ * its query, for messages.
  */
-export function classifyAnswer(answer: ApiAnswer, report: string): WolkvoxError | 'not-found' {
+export function classifyAnswer(
+  answer: ApiAnswer,
+  report: string,
+  endpoint: string,
+): WolkvoxError | 'not-found' {
   const { status, detail } = answer;
   const what = describe(answer);
-  if (status === 404) return 'not-found';
+  if (status === 404) {
+    if (answer.body === 'envelope') return 'not-found';
+    return new WolkvoxEndpointError(
+      `${endpoint} answered HTTP 404 with ${BODY_NAMES[answer.body]} instead of Wolkvox's JSON answer: ` +
+        'this URL is not the Wolkvox API. Check `wolkvox_server` (the four-digit server number) and ' +
+        '`base_url` (leave it empty for https://wv{server}.wolkvox.com); if a proxy sits in front of ' +
+        'Wolkvox, it answered instead.',
+    );
+  }
   if (status === 401 || (status === 403 && TOKEN_REJECTED.test(detail))) {
     return new WolkvoxAuthError(`Wolkvox rejected the token (${what}). ${AUTH_HINT}`);
   }
@@ -99,19 +148,34 @@ export function classifyAnswer(answer: ApiAnswer, report: string): WolkvoxError 
     );
   }
   if (status === 403 && TOO_MANY_SIMULTANEOUS.test(detail)) {
-    return new WolkvoxUnavailableError(`${what}: another client is using the same token right now`);
+    return new WolkvoxUnavailableError(
+      `${what}: another client is using the same token right now`,
+      'throttled',
+      answer.retryAfterMs,
+    );
   }
   if (status === 403) {
     return new WolkvoxUnavailableError(
       `${what}: the API is paused (maintenance or server backup), or this address is not on the operation's IP allow-list`,
+      'paused',
       answer.retryAfterMs,
     );
   }
-  if (status >= 500) return new WolkvoxUnavailableError(`${what}: server error`, answer.retryAfterMs);
+  if (status >= 500) {
+    return new WolkvoxUnavailableError(`${what}: server error`, 'server-error', answer.retryAfterMs);
+  }
   // Not Wolkvox's own answers, but a proxy in front of it (base_url) may send them.
-  if (status === 408 || status === 429) {
+  if (status === 429) {
     return new WolkvoxUnavailableError(
       `${what}: the server or a proxy asks to slow down`,
+      'throttled',
+      answer.retryAfterMs,
+    );
+  }
+  if (status === 408) {
+    return new WolkvoxUnavailableError(
+      `${what}: the server or a proxy timed the request out`,
+      'timeout',
       answer.retryAfterMs,
     );
   }

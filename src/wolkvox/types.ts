@@ -1,4 +1,5 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import type { UnavailableCondition } from './errors.js';
 
 /** One element of the response's `data`, exactly as decoded (the API promises strings; it does not always keep that promise). */
 export type RawRecord = Record<string, unknown>;
@@ -18,6 +19,35 @@ export interface RestartInfo {
   reason: string;
 }
 
+/** One failed attempt that the client will retry. */
+export interface RetryEvent {
+  request: WindowRequest;
+  /** The attempt that failed, counted from 1. */
+  attempt: number;
+  /** Attempts allowed in all (retries + 1); the time bound of a window may end them sooner. */
+  maxAttempts: number;
+  /** Why it failed, safe to log (no token): HTTP status and Wolkvox message, timeout, reset... */
+  reason: string;
+  condition: UnavailableCondition;
+  /** Wait before the next attempt, ms. */
+  delayMs: number;
+  /** When the next attempt starts, epoch ms. */
+  retryAtMs: number;
+}
+
+/**
+ * What the client tells about its calls while it works, for logs and status messages. It knows
+ * nothing of who listens (the CLI turns these into Airbyte messages). Every method is optional.
+ */
+export interface ClientObserver {
+  /** An attempt failed and another follows after `event.delayMs`. */
+  onRetry?(event: RetryEvent): void;
+  /** A call succeeded after `attempts` attempts (only called when attempts > 1). */
+  onRecovered?(event: { request: WindowRequest; attempts: number }): void;
+  /** The daily quota is spent; the call throws WolkvoxQuotaError right after. */
+  onQuotaSpent?(event: { request: WindowRequest }): void;
+}
+
 /** Where a window's records go while its body is decoded. */
 export interface RecordSink {
   /** Called once per record, in body order. A returned promise pauses decoding (backpressure). */
@@ -32,7 +62,10 @@ export interface RecordSink {
 export interface WindowResult {
   /** Records handed to the sink by the attempt that succeeded. */
   recordCount: number;
-  /** True when the API answered 404 "Validate dates entered" (what it says for an empty window). */
+  /**
+   * True when the API answered 404 "Validate dates entered" in its JSON envelope (what it says for
+   * an empty window). A 404 with any other body is an error (WolkvoxEndpointError), never this.
+   */
   notFound: boolean;
   /** Calls made for this window, retries included. */
   calls: number;
