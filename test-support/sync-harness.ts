@@ -30,7 +30,9 @@ export async function simulator(options: SimulatorOptions): Promise<RunningSimul
 /** Ids the connector must deliver for `records` (the same transform it uses). */
 export function expectedIds(records: Iterable<object>): string[] {
   const offsets = new OffsetFormatter('America/Bogota');
-  return withOccurrenceIds([...records].map((record) => transfers.transform(record as RawRecord, offsets).id)).sort();
+  return withOccurrenceIds(
+    [...records].map((record) => transfers.transform(record as RawRecord, offsets).id),
+  ).sort();
 }
 
 export function deliveredIds(runs: CliRun[]): string[] {
