@@ -16,9 +16,10 @@ import { cliPath } from './lib/process.js';
 import { machine, MIB, round, section, table, type Goal } from './lib/report.js';
 import { memory, type MemoryResult } from './memory.js';
 import { startup, type StartupCase } from './startup.js';
+import { stateSize, type StateSizeResult } from './state-size.js';
 import { throughput, type ThroughputResult } from './throughput.js';
 
-const SECTIONS = ['throughput', 'memory', 'calls', 'startup'] as const;
+const SECTIONS = ['throughput', 'memory', 'calls', 'startup', 'state'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const SETTINGS = {
@@ -26,6 +27,7 @@ const SETTINGS = {
   memory: { longDays: 372, bigRecords: 59_000, bigBodyBytes: 256 * MIB },
   calls: { days: 182, presets: ['quiet', 'steady', 'bursty'], orders: ['ascending', 'descending', 'random'] },
   startup: { runs: 20 },
+  state: { transfersPerDay: 20_000, days: 14, orders: ['ascending', 'random'] },
 } as const;
 
 const GOALS = { throughputRatio: 0.8, rssMB: 150, callsRatio: 1.1, specMs: 300 };
@@ -155,6 +157,7 @@ interface Results {
   throughput?: ThroughputResult;
   memory?: MemoryResult;
   calls?: CallsCase[];
+  state?: StateSizeResult[];
   startup?: StartupCase[];
 }
 
@@ -197,6 +200,35 @@ function goals(results: Results): Goal[] {
   return list;
 }
 
+function printState(results: StateSizeResult[]): void {
+  const kb = (bytes: number) => round(bytes / 1000, 1);
+  const rows: (string | number)[][] = [
+    ['bodies', 'sync', 'STATE messages', 'peak state KB', 'peak ids', 'final state KB', 'final ids'],
+  ];
+  for (const result of results) {
+    const { backfill, incremental } = result;
+    rows.push([
+      result.order,
+      `backfill, ${result.days} days up to now`,
+      backfill.states,
+      kb(backfill.peakBytes),
+      backfill.peakIds,
+      kb(backfill.finalBytes),
+      backfill.finalIds,
+    ]);
+    rows.push([
+      result.order,
+      `incremental (${incremental.records} new)`,
+      '',
+      '',
+      '',
+      kb(incremental.finalBytes),
+      incremental.finalIds,
+    ]);
+  }
+  console.log(table(rows));
+}
+
 async function main(): Promise<void> {
   const { sections, out } = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -237,6 +269,16 @@ async function main(): Promise<void> {
     section('4. start-up');
     results.startup = await timed('startup', () => startup(SETTINGS.startup.runs));
     printStartup(results.startup);
+  }
+  if (sections.includes('state')) {
+    section('5. state size at 20,000 transfers a day');
+    const { orders, ...settings } = SETTINGS.state;
+    results.state = await timed('state', async () => {
+      const cases: StateSizeResult[] = [];
+      for (const order of orders) cases.push(await stateSize({ ...settings, order }));
+      return cases;
+    });
+    printState(results.state);
   }
 
   const goalList = goals(results);
