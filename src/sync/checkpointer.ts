@@ -9,6 +9,9 @@ import {
 } from './stream-state.js';
 import type { Window } from './window-planner.js';
 
+/** Ids delivered beyond the cursor a mid-sync state carries at most (about 60 bytes each). */
+export const MAX_AHEAD_IDS = 10_000;
+
 export interface CheckpointerOptions {
   output: SyncOutput;
   /** Every id delivered that a later request can return; owned by the sync engine, read here. */
@@ -68,7 +71,7 @@ export class Checkpointer {
     const keepFrom = latest === undefined ? this.cursor : Math.max(latest, this.cursor - maxWindowSeconds);
     this.settledFrom = Math.max(this.settledFrom, Math.min(this.cursor - settleSeconds, keepFrom));
     ledger.pruneBefore(this.settledFrom);
-    await this.emitIfNew(undefined);
+    await this.emitIfNew(undefined, true);
   }
 
   /**
@@ -100,10 +103,17 @@ export class Checkpointer {
     await this.emitIfNew(nextWindow);
   }
 
-  /** The same state twice in a row says nothing new. */
-  private async emitIfNew(nextWindow: Window | undefined): Promise<void> {
+  /**
+   * The same state twice in a row says nothing new. `midSync`: a window's end, not where the sync
+   * stops, so a large set of ids delivered beyond the cursor may stay out (see MAX_AHEAD_IDS).
+   */
+  private async emitIfNew(nextWindow: Window | undefined, midSync = false): Promise<void> {
     const { ledger, fullRefresh } = this.options;
-    const key = `${this.cursor}|${this.settledFrom}|${ledger.version}|${nextWindow?.from}|${nextWindow?.to}`;
+    // Mid-sync, ids delivered beyond the cursor by a truncated unordered response can number tens of
+    // thousands; past MAX_AHEAD_IDS they stay out of the state (a resume from it would repeat those
+    // records, all from the one window in flight). Where the sync stops, they are always in.
+    const upTo = midSync && ledger.countAfter(this.cursor) > MAX_AHEAD_IDS ? this.cursor : Infinity;
+    const key = `${this.cursor}|${this.settledFrom}|${ledger.version}|${nextWindow?.from}|${nextWindow?.to}|${upTo}`;
     if (key === this.emittedKey) return;
     this.emittedKey = key;
     const state: StreamStateJson = toStreamState(
@@ -113,7 +123,7 @@ export class Checkpointer {
         nextWindow,
         fullRefreshInProgress: fullRefresh,
       },
-      ledger.grouped(),
+      ledger.grouped(upTo),
     );
     await this.emit(state);
   }

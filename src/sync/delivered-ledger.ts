@@ -54,10 +54,21 @@ export class DeliveredLedger {
     return latest;
   }
 
-  /** Ids grouped by `keepUntil`, in ascending order of it, each group sorted: the state's form. */
-  grouped(): [LocalSeconds, string[]][] {
+  /** How many ids a request after `second` can return (delivered ahead of a cursor there). */
+  countAfter(second: LocalSeconds): number {
+    let count = 0;
+    for (const until of this.keepUntil.values()) if (until > second) count += 1;
+    return count;
+  }
+
+  /**
+   * Ids grouped by `keepUntil`, in ascending order of it, each group sorted: the state's form. With
+   * `upTo`, only ids whose `keepUntil` is at or before it.
+   */
+  grouped(upTo = Infinity): [LocalSeconds, string[]][] {
     const groups = new Map<LocalSeconds, string[]>();
     for (const [id, until] of this.keepUntil) {
+      if (until > upTo) continue;
       const group = groups.get(until);
       if (group === undefined) groups.set(until, [id]);
       else group.push(id);
