@@ -54,7 +54,7 @@ async function discover(config: object): Promise<Stream[]> {
 
 /** Discovers, selects `names` in `syncMode`, and reads with `state`; asserts the token never shows. */
 async function read(
-  config: Record<string, unknown>,
+  config: object,
   names: string[],
   state?: unknown[],
   syncMode: 'incremental' | 'full_refresh' = 'incremental',
@@ -78,7 +78,7 @@ async function read(
   const args = ['read', '--config', files.config!, '--catalog', files.catalog!];
   if (files.state) args.push('--state', files.state);
   const run = await runCli(args, { timeoutMs });
-  const token = String(config.wolkvox_token);
+  const token = String((config as { wolkvox_token?: unknown }).wolkvox_token);
   expect(run.stdout + run.stderr).not.toContain(token);
   return run;
 }
