@@ -344,4 +344,27 @@ describe('every Reports Manager report against the simulator', () => {
       logs(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
     ).toBeGreaterThan(0);
   });
+
+  it('a catalog naming a per-skill stream without skill_ids fails as a config error that names the option', async () => {
+    ({ sim } = await reportsSimulator());
+    const streams = await discover({ ...sim.connectorConfig(), skill_ids: ['101'] });
+    const stream = streams.find((entry) => entry.name === 'abandoned_calls')!;
+    const catalog = {
+      streams: [
+        {
+          stream,
+          sync_mode: 'incremental',
+          destination_sync_mode: 'append',
+          cursor_field: stream.default_cursor_field,
+        },
+      ],
+    };
+    const files = writeJsonFiles({ config: sim.connectorConfig(), catalog });
+    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!]);
+    expect(run.exitCode).toBe(1);
+    const error = traces(run, 'ERROR')[0]!.trace.error;
+    expect(error.failure_type).toBe('config_error');
+    expect(error.message).toMatch(/"abandoned_calls", which needs at least one value in `skill_ids`/);
+    expect(sim.stats().total).toBe(0);
+  });
 });
