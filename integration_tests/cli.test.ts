@@ -94,7 +94,7 @@ describe('spec', () => {
     const connection = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
     const properties = connection.properties as Record<string, Record<string, unknown>>;
     const groups = connection.groups as { id: string; title?: string }[];
-    expect(groups.map((group) => group.id)).toEqual(['wolkvox', 'range', 'tuning']);
+    expect(groups.map((group) => group.id)).toEqual(['wolkvox', 'range', 'streams', 'tuning']);
     for (const group of groups) expect(group.title).toBeTruthy();
     const members = (id: string) =>
       Object.entries(properties)
@@ -103,6 +103,7 @@ describe('spec', () => {
         .map(([name]) => name);
     expect(members('wolkvox')).toEqual(['wolkvox_server', 'wolkvox_token']);
     expect(members('range')).toEqual(['start_date', 'end_date', 'timezone']);
+    expect(members('streams')).toEqual(['skill_ids', 'agent_ids', 'campaign_ids', 'aggregate_reread_days']);
     expect(members('tuning')).toEqual([
       'lookback_window_minutes',
       'settle_window_minutes',

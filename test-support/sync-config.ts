@@ -24,6 +24,10 @@ export function syncConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorC
     maxRetries: 0,
     recordsPerCallLimit: 100,
     baseUrl: 'http://127.0.0.1:1',
+    skillIds: [],
+    agentIds: [],
+    campaignIds: ['all'],
+    aggregateRereadDays: 2,
     ...overrides,
   };
 }

@@ -1,16 +1,13 @@
 import { DateTime } from 'luxon';
 import type { MessageEmitter } from '../protocol/emitter.js';
 import { logMessage, rateLimitedMessage, streamStatusMessage } from '../protocol/messages.js';
-import { STREAMS } from '../streams/index.js';
+import { streamOfReport } from '../streams/index.js';
 import { formatLocal } from '../time/local-time.js';
 import { duration } from '../wolkvox/client.js';
 import { isRateLimited } from '../wolkvox/errors.js';
 import type { ClientObserver, RetryEvent, WindowRequest } from '../wolkvox/types.js';
 
-/** The stream that reads a report (the report id itself if no stream does). */
-function streamOf(report: string): string {
-  return STREAMS.find((stream) => stream.report === report)?.name ?? report;
-}
+const streamOf = streamOfReport;
 
 function windowOf(request: WindowRequest): string {
   return `${formatLocal(request.from)} to ${formatLocal(request.to)}`;

@@ -23,6 +23,30 @@ describe('resolveConfig', () => {
     expect(config.startDate).toBe(parseLocal('2026-03-01 00:00:00'));
   });
 
+  it('reads the report parameters: skills and agents empty, every campaign, two days re-read by default', () => {
+    expect(resolveConfig(base)).toMatchObject({
+      skillIds: [],
+      agentIds: [],
+      campaignIds: ['all'],
+      aggregateRereadDays: 2,
+    });
+    const config = resolveConfig({
+      ...base,
+      skill_ids: ['12', '15'],
+      agent_ids: ['1001'],
+      campaign_ids: [],
+      aggregate_reread_days: 0,
+    });
+    expect(config).toMatchObject({
+      skillIds: ['12', '15'],
+      agentIds: ['1001'],
+      campaignIds: [],
+      aggregateRereadDays: 0,
+    });
+    expect(() => resolveConfig({ ...base, skill_ids: ['12a'] })).toThrow(/skill_ids\/0/);
+    expect(() => resolveConfig({ ...base, aggregate_reread_days: 32 })).toThrow(/aggregate_reread_days/);
+  });
+
   it('reads a date-only end_date as the end of that day, both bounds inclusive', () => {
     const config = resolveConfig({ ...base, end_date: '2026-03-31', start_date: '2026-03-01 08:30:00' });
     expect(config.endDate).toBe(parseLocal('2026-03-31 23:59:59'));

@@ -23,6 +23,14 @@ export interface ConnectorConfig {
   recordsPerCallLimit: number;
   /** API origin (and optional path prefix) without a trailing slash. */
   baseUrl: string;
+  /** Skill ids to read the per-skill reports for (one partition each); empty: those streams are absent. */
+  skillIds: string[];
+  /** Agent ids to read the per-agent reports for (one partition each); empty: those streams are absent. */
+  agentIds: string[];
+  /** Campaign ids ("all" = every campaign) to read the campaign reports for; empty: those streams are absent. */
+  campaignIds: string[];
+  /** Complete days before the last one finished that each incremental sync of an aggregate reads again. */
+  aggregateRereadDays: number;
 }
 
 type RawConfig = Record<string, unknown>;
@@ -128,6 +136,11 @@ function resolveBaseUrl(raw: string | undefined, server: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+function optionalList(raw: RawConfig, name: string, fallback: string[]): string[] {
+  const value = raw[name];
+  return Array.isArray(value) ? value.map((item) => String(item).trim()) : fallback;
+}
+
 function optionalInteger(raw: RawConfig, name: string, fallback: number): number {
   const value = raw[name];
   return typeof value === 'number' ? value : fallback;
@@ -171,5 +184,9 @@ export function resolveConfig(raw: unknown): ConnectorConfig {
     maxRetries: optionalInteger(config, 'max_retries', 5),
     recordsPerCallLimit: optionalInteger(config, 'records_per_call_limit', 60_000),
     baseUrl: resolveBaseUrl(config.base_url as string | undefined, server),
+    skillIds: optionalList(config, 'skill_ids', []),
+    agentIds: optionalList(config, 'agent_ids', []),
+    campaignIds: optionalList(config, 'campaign_ids', ['all']),
+    aggregateRereadDays: optionalInteger(config, 'aggregate_reread_days', 2),
   };
 }

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../config/config.js';
 import type { AirbyteMessage } from '../protocol/messages.js';
-import { startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { reportDataFor, startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { REPORT_DEFINITIONS } from '../streams/report-definitions.js';
 import { minimumCalls } from '../sync/minimum-calls.js';
 import type { Window } from '../sync/window-planner.js';
 import { formatLocal, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
@@ -11,13 +12,28 @@ import { wallClockAt } from '../time/zone.js';
 import { expectedIds, recentBurstyDataset, storedDates } from './dataset.js';
 import { readSync, type SyncRead } from './read-sync.js';
 import { describeFailure, runCli, type CliRun } from './run-cli.js';
-import { formatCount, renderSummary, TransferTally, truncatedCalls, type ReadFacts } from './summary.js';
+import {
+  AgentCallTally,
+  formatCount,
+  renderStreamSummary,
+  renderSummary,
+  TransferTally,
+  truncatedCalls,
+  type ReadFacts,
+  type StreamFacts,
+} from './summary.js';
 import { checkDelivery, deliveryProblems, readProblems } from './verify.js';
 
 const ZONE = 'America/Bogota';
 const SEED = 2026;
 const HISTORY_DAYS = 60;
 const APPENDED_TRANSFERS = 1_000;
+/** Skills whose per-skill reports the demo reads (ids of the simulator's skills). */
+const DEMO_SKILLS = ['101', '102'];
+/** Streams of other kinds read after the transfers: two event reports, a range aggregate, a time-bucketed one per skill. */
+const REPORT_STREAMS = ['chats', 'call_details', 'agent_time_by_state', 'skill_service_level_by_hour'];
+/** call_details rows a day: a realistic stream that stays quick to read in the demo. */
+const CALL_DETAILS_PER_DAY = 500;
 const OUTPUT_DIR = fileURLToPath(new URL('../../demo-output/', import.meta.url));
 const CONFIGURED_CATALOG = fileURLToPath(
   new URL('../../integration_tests/configured_catalog.json', import.meta.url),
@@ -73,9 +89,14 @@ async function describeConnector(configPath: string): Promise<Record<string, Cli
   step('discover');
   const discover = await runCli(['discover', '--config', configPath]);
   requireSuccess(discover);
-  for (const stream of firstMessage(discover, 'CATALOG').catalog.streams) {
-    console.log(`discover: stream "${stream.name}" (${stream.supported_sync_modes.join(', ')})`);
-  }
+  const { streams } = firstMessage(discover, 'CATALOG').catalog;
+  console.log(
+    `discover: ${streams.length} streams (every Reports Manager report; the per-skill ones for skills ` +
+      `${DEMO_SKILLS.join(', ')}), e.g. ${streams
+        .slice(0, 4)
+        .map((stream) => stream.name)
+        .join(', ')}`,
+  );
   return { spec, check, discover };
 }
 
@@ -108,7 +129,9 @@ async function measuredRead(
   const { simulator, cap, maxWindowSeconds } = session;
   const fewest = minimumCalls(storedDates(simulator.dataset), range, cap, maxWindowSeconds);
   const firstCall = simulator.calls().length;
-  const read = await readSync(label, args, outputPath(recordsFile), session.tally);
+  const read = await readSync(label, args, outputPath(recordsFile), (_stream, data) =>
+    session.tally.add(data),
+  );
   requireSuccess(read.run);
   const calls = simulator.calls().slice(firstCall);
   const facts = {
@@ -163,6 +186,63 @@ async function backfillThenIncremental(session: Session) {
   return { backfill, appended, incremental };
 }
 
+/** The configured catalog of `names`, from discover's catalog, incremental and deduplicated. */
+function catalogOf(discover: CliRun, names: string[]): object {
+  const { streams } = firstMessage(discover, 'CATALOG').catalog;
+  return {
+    streams: names.map((name) => {
+      const stream = streams.find((entry) => entry.name === name);
+      if (!stream) throw new DemoFailure(`discover did not list the stream ${name}`);
+      return {
+        stream,
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+        cursor_field: stream.default_cursor_field,
+        primary_key: stream.source_defined_primary_key,
+      };
+    }),
+  };
+}
+
+/** One read of streams of other kinds; their per-stream figures, and calls per agent for the report table. */
+async function readReports(
+  session: Session,
+  discover: CliRun,
+): Promise<{ read: SyncRead; streams: StreamFacts[]; calls: AgentCallTally }> {
+  const { simulator, paths } = session;
+  step(`read: ${REPORT_STREAMS.join(', ')} (one read, one client, streams one after another)`);
+  const catalogPath = outputPath('catalog-reports.json');
+  await writeJson('catalog-reports.json', catalogOf(discover, REPORT_STREAMS));
+  const calls = new AgentCallTally();
+  const records = new Map<string, number>();
+  const firstCall = simulator.calls().length;
+  const read = await readSync(
+    'reports',
+    ['--config', paths.config, '--catalog', catalogPath],
+    outputPath('records-reports.jsonl'),
+    (stream, data) => {
+      records.set(stream, (records.get(stream) ?? 0) + 1);
+      if (stream === 'agent_time_by_state') calls.add(data);
+    },
+    true,
+  );
+  requireSuccess(read.run);
+  await writeJson('state-reports.json', read.lastStates);
+  const apiCalls = simulator.calls().slice(firstCall);
+  const facts = REPORT_STREAMS.map((name) => {
+    const definition = REPORT_DEFINITIONS.find((entry) => entry.stream === name)!;
+    return {
+      stream: name,
+      kind: definition.kind,
+      records: records.get(name) ?? 0,
+      states: read.statesByStream.get(name) ?? 0,
+      calls: apiCalls.filter((call) => call.api === definition.report).length,
+    };
+  });
+  console.log(renderStreamSummary(facts));
+  return { read, streams: facts, calls };
+}
+
 /** Runs every step against the simulator; returns what went wrong without stopping the demo. */
 async function runDemo(simulator: RunningSimulator, started: number): Promise<string[]> {
   const { dataset } = simulator;
@@ -171,7 +251,11 @@ async function runDemo(simulator: RunningSimulator, started: number): Promise<st
       ` to ${formatLocal(dataset.lastSecond ?? dataset.settings.to)} (${ZONE} wall clock)`,
   );
   // The simulator's own token: it opens nothing but this loopback simulator, and the CLI reads it from the file.
-  const config = { ...simulator.connectorConfig({ withEndDate: false }), timezone: ZONE };
+  const config = {
+    ...simulator.connectorConfig({ withEndDate: false }),
+    timezone: ZONE,
+    skill_ids: DEMO_SKILLS,
+  };
   const { recordsPerCallLimit, maxWindowDays } = resolveConfig(config);
   const session: Session = {
     simulator,
@@ -189,10 +273,16 @@ async function runDemo(simulator: RunningSimulator, started: number): Promise<st
   const commandRuns = await describeConnector(session.paths.config);
 
   const { backfill, appended, incremental } = await backfillThenIncremental(session);
+  const reports = await readReports(session, commandRuns.discover!);
   const finalStates =
     incremental.read.lastStates.length > 0 ? incremental.read.lastStates : backfill.read.lastStates;
   await writeJson('final-state.json', finalStates);
-  await writeMessageLog({ ...commandRuns, backfill: backfill.read.run, incremental: incremental.read.run });
+  await writeMessageLog({
+    ...commandRuns,
+    backfill: backfill.read.run,
+    incremental: incremental.read.run,
+    reports: reports.read.run,
+  });
   const delivery = checkDelivery(
     expectedIds(dataset, { start: 0, end: dataset.size }, ZONE),
     backfill.read.ids,
@@ -203,18 +293,24 @@ async function runDemo(simulator: RunningSimulator, started: number): Promise<st
   step(`output in ${relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}/`);
   console.log(
     'config.json (holds the local simulator token), catalog.json, records.jsonl, state-after-backfill.json,\n' +
-      'records-incremental.jsonl, final-state.json, messages.jsonl (every non-record message)',
+      'records-incremental.jsonl, final-state.json, catalog-reports.json, records-reports.jsonl ({stream, data}\n' +
+      'per line), state-reports.json, messages.jsonl (every non-record message)',
   );
   const summary = renderSummary({
     reads: [backfill.facts, incremental.facts],
     totalMs: Date.now() - started,
     finalState: finalStates[0]?.stream.stream_state,
     tally: session.tally,
+    callsByAgent: reports.calls.byAgent,
   });
   console.log(`\n${summary}`);
   return [
     ...readProblems('backfill', backfill.read.run, backfill.read.records),
     ...readProblems('incremental', incremental.read.run, incremental.read.records),
+    ...readProblems('reports', reports.read.run, reports.read.records),
+    ...reports.streams
+      .filter((facts) => facts.records === 0)
+      .map((facts) => `${facts.stream} delivered no records`),
     ...deliveryProblems(delivery),
   ];
 }
@@ -224,7 +320,8 @@ async function main(): Promise<number> {
   await mkdir(OUTPUT_DIR, { recursive: true });
   console.log(`Generating ${HISTORY_DAYS} days of bursty transfers up to now in ${ZONE} (seed ${SEED})`);
   const dataset = recentBurstyDataset(ZONE, HISTORY_DAYS, SEED);
-  const simulator = await startSimulator({ dataset, seed: SEED });
+  const reportData = reportDataFor(dataset, { denseReports: { cdr_1: CALL_DETAILS_PER_DAY } });
+  const simulator = await startSimulator({ dataset, seed: SEED, reportData });
   let problems: string[];
   try {
     problems = await runDemo(simulator, started);

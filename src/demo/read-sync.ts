@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import type { StreamStateMessage } from '../protocol/messages.js';
 import { ReadProgress } from './progress.js';
 import { runCli, type CliRun } from './run-cli.js';
-import type { TransferTally } from './summary.js';
 import { addId, type IdCounts } from './verify.js';
 
 export interface SyncRead {
@@ -13,14 +12,21 @@ export interface SyncRead {
   /** Per stream the last STATE's `state`: what Airbyte would pass to the next sync. */
   lastStates: StreamStateMessage[];
   stateCount: number;
+  /** STATE messages by stream. */
+  statesByStream: Map<string, number>;
 }
 
-/** Runs `read`, streaming its records to `recordsPath` (one record's data per line) while showing progress. */
+/**
+ * Runs `read`, streaming its records to `recordsPath` while showing progress: one record's data per
+ * line, or `{"stream", "data"}` per line when `withStream` (a read of several streams). `onRecord`
+ * sees every record's stream and data.
+ */
 export async function readSync(
   label: string,
   args: string[],
   recordsPath: string,
-  tally: TransferTally,
+  onRecord: (stream: string, data: Record<string, unknown>) => void,
+  withStream = false,
 ): Promise<SyncRead> {
   const out = createWriteStream(recordsPath);
   const progress = new ReadProgress(label);
@@ -29,11 +35,12 @@ export async function readSync(
   const run = await runCli(['read', ...args], (message) => {
     progress.observe(message);
     if (message.type !== 'RECORD') return;
-    const data = message.record.data;
+    const { stream, data } = message.record;
     records++;
     addId(ids, String(data.id));
-    tally.add(data);
-    if (!out.write(`${JSON.stringify(data)}\n`)) return once(out, 'drain').then(() => undefined);
+    onRecord(stream, data);
+    const line = JSON.stringify(withStream ? { stream, data } : data);
+    if (!out.write(`${line}\n`)) return once(out, 'drain').then(() => undefined);
   });
   progress.finish();
   await new Promise<void>((resolve, reject) =>
@@ -41,11 +48,14 @@ export async function readSync(
   );
 
   const lastByStream = new Map<string, StreamStateMessage>();
+  const statesByStream = new Map<string, number>();
   let stateCount = 0;
   for (const message of run.messages) {
     if (message.type !== 'STATE') continue;
     stateCount++;
-    lastByStream.set(message.state.stream.stream_descriptor.name, message.state);
+    const stream = message.state.stream.stream_descriptor.name;
+    lastByStream.set(stream, message.state);
+    statesByStream.set(stream, (statesByStream.get(stream) ?? 0) + 1);
   }
-  return { run, records, ids, lastStates: [...lastByStream.values()], stateCount };
+  return { run, records, ids, lastStates: [...lastByStream.values()], stateCount, statesByStream };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CallLogEntry } from '../simulator/index.js';
-import { callRatio, renderSummary, renderTable, TransferTally, truncatedCalls } from './summary.js';
+import {
+  AgentCallTally,
+  callRatio,
+  renderStreamSummary,
+  renderSummary,
+  renderTable,
+  TransferTally,
+  truncatedCalls,
+} from './summary.js';
 
 const transfer = (senderId: string, senderName: string, receiverName: string) => ({
   transfer_agent_id: senderId,
@@ -39,9 +47,9 @@ describe('TransferTally', () => {
 
   it('ranks agents by transfers made, ties by name, with their share of all transfers', () => {
     expect(tally.topSenders(3)).toEqual([
-      { name: 'Ana', transfers: 3, share: 0.5 },
-      { name: 'Ana', transfers: 1, share: 1 / 6 },
-      { name: 'Bea', transfers: 1, share: 1 / 6 },
+      { id: '1', name: 'Ana', transfers: 3, share: 0.5 },
+      { id: '4', name: 'Ana', transfers: 1, share: 1 / 6 },
+      { id: '3', name: 'Bea', transfers: 1, share: 1 / 6 },
     ]);
   });
 
@@ -97,5 +105,47 @@ describe('rendering', () => {
     expect(text).toContain('final state: {"date":"2026-01-01 10:00:00"}');
     expect(text).toMatch(/Ana\s+1\s+50\.0%/);
     expect(text).toContain('("SKILL") rather than a person: 50.0% (1 transfers)');
+  });
+
+  it('joins the agents table with the calls each agent handled, from agent_time_by_state', () => {
+    const calls = new AgentCallTally();
+    for (const record of [
+      { agent_id: '1', calls: '30' },
+      { agent_id: '1', calls: '10' },
+      { agent_id: '2', calls: '-' },
+    ])
+      calls.add(record);
+    expect(calls.byAgent).toEqual(
+      new Map([
+        ['1', 40],
+        ['2', 0],
+      ]),
+    );
+    const text = renderSummary({
+      reads: [],
+      totalMs: 0,
+      finalState: {},
+      tally: tallyOf([
+        transfer('1', 'Ana', 'SKILL'),
+        transfer('1', 'Ana', 'Luis'),
+        transfer('2', 'Luis', 'Ana'),
+        transfer('3', 'Bea', 'Ana'),
+      ]),
+      callsByAgent: new Map([...calls.byAgent, ['3', 10]]),
+    });
+    expect(text).toContain(
+      'Top 5 agents by transfers per 100 calls handled (streams transfers + agent_time_by_state',
+    );
+    // Bea: 1 transfer in 10 calls; Ana: 2 in 40; Luis handled no calls.
+    expect(text).toMatch(/Bea\s+1\s+10\s+10\.0\n\s+Ana\s+2\s+40\s+5\.0$/);
+  });
+
+  it('shows one line per stream of a multi-stream read', () => {
+    expect(
+      renderStreamSummary([
+        { stream: 'chats', kind: 'event', records: 1_200, states: 3, calls: 2 },
+        { stream: 'agent_time_by_state', kind: 'range_aggregate', records: 40, states: 4, calls: 4 },
+      ]),
+    ).toMatch(/chats\s+event\s+1,200\s+3\s+2\n\s+agent_time_by_state\s+range_aggregate\s+40\s+4\s+4$/);
   });
 });

@@ -15,15 +15,16 @@ export interface TransformResult {
 }
 
 /**
- * A stream is data, not a subclass: a Reports Manager report plus how its records are shaped.
- * Adding `chat_11` later is one more definition and one more schema file.
+ * What the event sync engine (`syncStream`) reads: a Reports Manager report, the query parameter of
+ * one partition if the report has one, and how its records are shaped. `transfers` is hand-written;
+ * every other event report's definitions come from `eventPartitions` (source-streams.ts).
  */
 export interface StreamDefinition {
   name: string;
   /** The Reports Manager `api` parameter. */
   report: string;
-  /** File in schemas/ holding the record JSON schema. */
-  schemaFile: string;
+  /** The partition's query parameter, e.g. `{ skill_id: "12" }`; absent for reports without one. */
+  params?: Readonly<Record<string, string>> | undefined;
   primaryKey: string[][];
   cursorField: string[];
   transform(raw: RawRecord, offsets: OffsetFormatter): TransformResult;

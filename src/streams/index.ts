@@ -1,8 +1,10 @@
-import type { StreamDefinition } from './definition.js';
-import { transfers } from './transfers.js';
-
-export const STREAMS: readonly StreamDefinition[] = [transfers];
-
-export function findStream(name: string): StreamDefinition | undefined {
-  return STREAMS.find((stream) => stream.name === name);
-}
+export type { StreamDefinition, TransformResult } from './definition.js';
+export {
+  eventPartitionStream,
+  missingParameterOption,
+  partitionLabel,
+  sourceStreams,
+  streamOfReport,
+  type SourcePartition,
+  type SourceStream,
+} from './source-streams.js';

@@ -15,7 +15,6 @@ export const TRANSFER_FIELDS = [
 export const transfers: StreamDefinition = {
   name: 'transfers',
   report: 'chat_9',
-  schemaFile: 'transfers.json',
   primaryKey: [['id']],
   cursorField: ['date'],
   transform: (raw, offsets) => shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets),

@@ -82,7 +82,9 @@ function syncStart({ stream, config, syncMode, state }: SyncParams, nowMillis: n
  * after every complete window (and when the sync stops early).
  *
  * Throws the client's ConnectorError (after a STATE covering every record emitted), ConfigError for
- * an unusable state, and TransientError when the call budget stops a full refresh (it is incomplete).
+ * an unusable state or a call budget too small for this stream to finish one window with the whole
+ * budget to itself, and TransientError when the call budget stops a full refresh (it is incomplete).
+ * The client may be shared by several streams of a sync: the budget counts calls across them.
  */
 export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   const { stream, client, config, output } = params;
@@ -130,11 +132,17 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
 
   /** Re-reads a one-second window at the cap without the padding seconds the API is known to include. */
   const narrow = async (window: Window, outcome: WindowOutcome): Promise<WindowOutcome> => {
-    let asked: WindowRequest = { report: stream.report, from: window.from - 1, to: window.to + 1 };
+    let asked: WindowRequest = {
+      report: stream.report,
+      from: window.from - 1,
+      to: window.to + 1,
+      params: stream.params,
+    };
     let current = outcome;
     while (current.truncated && current.insideCount < cap) {
       const next = {
         report: stream.report,
+        params: stream.params,
         from: includes.from ? window.from : window.from - 1,
         to: includes.to ? window.to : window.to + 1,
       };
@@ -212,7 +220,8 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
       throw error;
     }
     await checkpointer.stopped(nextWindow);
-    if (!checkpointer.progressed) {
+    // Only a stream that had the whole budget to itself proves it too small; streams read before it may have spent it.
+    if (!checkpointer.progressed && progress.callsSoFar >= error.budget) {
       throw new ConfigError(
         `${stream.name}: max_api_calls_per_sync (${error.budget}) is too small for the data at ` +
           `${formatLocal(from)}: this sync could not finish a single window, so the next one would stop at ` +

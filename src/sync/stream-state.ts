@@ -52,7 +52,8 @@ export function toStreamState(
   return state;
 }
 
-function unusable(stream: string, problem: string): ConfigError {
+/** The ConfigError of a saved state this connector cannot use: names the stream, the problem and the fix. */
+export function unusable(stream: string, problem: string): ConfigError {
   return new ConfigError(
     `The saved state of stream "${stream}" is unusable: ${problem}. ` +
       'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date.',

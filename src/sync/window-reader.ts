@@ -82,7 +82,12 @@ export class WindowReader {
     request?: WindowRequest,
   ): Promise<WindowOutcome> {
     const { client, stream } = this.options;
-    const asked = request ?? { report: stream.report, from: window.from - 1, to: window.to + 1 };
+    const asked = request ?? {
+      report: stream.report,
+      from: window.from - 1,
+      to: window.to + 1,
+      params: stream.params,
+    };
     let attempt = new Attempt();
     const sink: RecordSink = {
       onRecord: (raw) => this.onRecord(raw, window, asked, attempt),

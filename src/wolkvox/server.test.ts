@@ -41,6 +41,18 @@ describe('reportUrl and authHeaders', () => {
     );
   });
 
+  it("appends the report's parameter after the dates, encoded", () => {
+    expect(
+      reportUrl('https://wv0032.wolkvox.com', {
+        ...request,
+        report: 'skill_4',
+        params: { skill_id: '12 3' },
+      }),
+    ).toBe(
+      'https://wv0032.wolkvox.com/api/v2/reports_manager.php?api=skill_4&date_ini=20260812000000&date_end=20260812235959&skill_id=12+3',
+    );
+  });
+
   it('puts the token and the server in headers', () => {
     expect(authHeaders('0032', 'tok')).toEqual({ 'wolkvox-token': 'tok', wolkvox_server: '0032' });
   });

@@ -21,12 +21,16 @@ export function normaliseServer(raw: string): string {
 
 const REPORTS_PATH = '/api/v2/reports_manager.php';
 
-/** `{baseUrl}/api/v2/reports_manager.php?api={report}&date_ini=...&date_end=...`; the token never goes in the URL. */
+/**
+ * `{baseUrl}/api/v2/reports_manager.php?api={report}&date_ini=...&date_end=...`, then the request's
+ * report parameters (e.g. `&skill_id=12`); the token never goes in the URL.
+ */
 export function reportUrl(baseUrl: string, request: WindowRequest): string {
   const query = new URLSearchParams({
     api: request.report,
     date_ini: formatApiParam(request.from),
     date_end: formatApiParam(request.to),
+    ...request.params,
   });
   return `${baseUrl}${REPORTS_PATH}?${query.toString()}`;
 }

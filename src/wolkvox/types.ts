@@ -4,11 +4,16 @@ import type { UnavailableCondition } from './errors.js';
 /** One element of the response's `data`, exactly as decoded (the API promises strings; it does not always keep that promise). */
 export type RawRecord = Record<string, unknown>;
 
-/** One call: `api={report}&date_ini={from}&date_end={to}`, both sent as given (YYYYmmddHHiiss). */
+/**
+ * One call: `api={report}&date_ini={from}&date_end={to}`, both sent as given (YYYYmmddHHiiss), then
+ * the report's parameter when it has one (e.g. `skill_id=12`).
+ */
 export interface WindowRequest {
   report: string;
   from: LocalSeconds;
   to: LocalSeconds;
+  /** The report's extra query parameters (`skill_id`, `agent_id`, `campaign_id`, `cod_act`), if any. */
+  params?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RestartInfo {

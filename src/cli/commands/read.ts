@@ -3,9 +3,8 @@ import { ConfigError, type ConnectorError } from '../../errors/index.js';
 import { asConnectorError, errorTraceMessage, exitCodeOf } from '../../protocol/failure.js';
 import { parseConfiguredCatalog, parseStateInput, readJsonFile } from '../../protocol/inputs.js';
 import type { ConfiguredStream } from '../../protocol/messages.js';
-import { STREAMS, findStream } from '../../streams/index.js';
-import type { StreamDefinition } from '../../streams/definition.js';
-import { syncStream } from '../../sync/read-stream.js';
+import { missingParameterOption, sourceStreams, type SourceStream } from '../../streams/index.js';
+import { syncSourceStream } from '../../sync/source-stream-sync.js';
 import type { ReportsClient } from '../../wolkvox/types.js';
 import { logMessage } from '../../protocol/messages.js';
 import { CallReporter } from '../call-reporter.js';
@@ -25,23 +24,58 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
   const catalog = parseConfiguredCatalog(await readJsonFile(args.catalogPath, 'catalog'));
   const states = args.statePath ? parseStateInput(await readJsonFile(args.statePath, 'state')) : new Map();
   const client = createClient(config, new CallReporter(context.emitter, config.timezone));
+  const available = sourceStreams(config);
+  const callsByStream: [string, number][] = [];
   let failure: ConnectorError | undefined;
   try {
+    // One stream after another on one client: max_concurrent_requests and the call budget hold for the whole sync.
     for (const configured of catalog) {
+      const before = client.callsMade;
       const error = await readConfiguredStream(
         context,
         client,
         config,
+        available,
         configured,
         states.get(configured.stream.name),
       );
+      callsByStream.push([configured.stream.name, client.callsMade - before]);
       failure ??= error;
     }
   } finally {
     await client.close();
     await warnOfWindows1252(context, client.windows1252Responses);
+    await context.emitter.emit(
+      logMessage('INFO', callsLine(callsByStream, client.callsMade, config.callBudget)),
+    );
   }
   return failure ? exitCodeOf(failure) : 0;
+}
+
+/** The end-of-sync line: API calls per stream, in all, and against the budget if there is one. */
+export function callsLine(
+  callsByStream: [string, number][],
+  total: number,
+  budget: number | undefined,
+): string {
+  const perStream = callsByStream.map(([name, calls]) => `${name} ${calls}`).join(', ');
+  const against = budget === undefined ? '' : ` of the budget of ${budget}`;
+  return `API calls this sync: ${total}${against} (each one unit of the operation's daily quota)${perStream === '' ? '' : `: ${perStream}`}.`;
+}
+
+/** The ConfigError of a catalog stream this source does not offer with this config, saying why. */
+function unknownStream(name: string, available: readonly SourceStream[]): ConfigError {
+  const option = missingParameterOption(name);
+  if (option !== undefined) {
+    return new ConfigError(
+      `The catalog names stream "${name}", which needs at least one value in \`${option}\` of the source's ` +
+        `configuration (it is empty). Add the ids to read, or deselect "${name}" and refresh the source schema in Airbyte.`,
+    );
+  }
+  const known = available.map((entry) => entry.name).join(', ');
+  return new ConfigError(
+    `The catalog names stream "${name}", which this source does not have (it has: ${known}). Refresh the source schema in Airbyte.`,
+  );
 }
 
 /** One WARN per sync when answers had bytes that are not UTF-8 (decoded as Windows-1252, see charset.ts). */
@@ -63,23 +97,21 @@ async function readConfiguredStream(
   context: CommandContext,
   client: ReportsClient,
   config: ConnectorConfig,
+  available: readonly SourceStream[],
   configured: ConfiguredStream,
   state: unknown,
 ): Promise<ConnectorError | undefined> {
   const name = configured.stream.name;
-  const stream: StreamDefinition | undefined = findStream(name);
+  const stream = available.find((entry) => entry.name === name);
   if (!stream) {
-    const known = STREAMS.map((entry) => entry.name).join(', ');
-    const error = new ConfigError(
-      `The catalog names stream "${name}", which this source does not have (it has: ${known}). Refresh the source schema in Airbyte.`,
-    );
+    const error = unknownStream(name, available);
     await context.emitter.emit(errorTraceMessage(error, { name }));
     return error;
   }
   const output = new StreamOutput(context.emitter, name);
   await output.status('STARTED');
   try {
-    await syncStream({
+    await syncSourceStream({
       stream,
       client,
       config,

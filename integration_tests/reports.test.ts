@@ -1,0 +1,370 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reportDataFor, type ReportDataOptions } from '../src/simulator/report-data.js';
+import type { RunningSimulator, SimulatorOptions } from '../src/simulator/server.js';
+import { REPORT_DEFINITIONS } from '../src/streams/report-definitions.js';
+import {
+  projections,
+  servedKeys,
+  simulatorDailyRows,
+  simulatorRows,
+  type Row,
+} from '../test-support/report-rows.js';
+import { startReportServer, type ReportServer } from '../test-support/report-server.js';
+import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import { dataset, simulator } from '../test-support/sync-harness.js';
+import { at } from '../test-support/sync-config.js';
+
+// Monday 2026-03-02 to Wednesday 2026-03-04.
+const FROM = '2026-03-02';
+const TO = '2026-03-04 23:59:59';
+const data = dataset({ from: FROM, to: TO, transfersPerDay: 200 });
+
+let sim: RunningSimulator | undefined;
+let server: ReportServer | undefined;
+afterEach(async () => {
+  await sim?.close();
+  await server?.close();
+  sim = server = undefined;
+});
+
+async function reportsSimulator(
+  reports: Partial<Omit<ReportDataOptions, 'agents'>> = {},
+  options: Partial<SimulatorOptions> = {},
+) {
+  const reportData = reportDataFor(data, { denseReports: {}, eventsPerDay: 300, ...reports });
+  sim = await simulator({ dataset: data, reportData, ...options });
+  return { sim, reportData };
+}
+
+type Stream = {
+  name: string;
+  json_schema: Record<string, unknown>;
+  default_cursor_field: string[];
+  source_defined_primary_key: string[][];
+};
+
+async function discover(config: object): Promise<Stream[]> {
+  const files = writeJsonFiles({ config });
+  const run = await runCli(['discover', '--config', files.config!]);
+  expect(run.exitCode).toBe(0);
+  return messagesOfType(run, 'CATALOG')[0]!.catalog.streams as Stream[];
+}
+
+/** Discovers, selects `names` in `syncMode`, and reads with `state`; asserts the token never shows. */
+async function read(
+  config: object,
+  names: string[],
+  state?: unknown[],
+  syncMode: 'incremental' | 'full_refresh' = 'incremental',
+  timeoutMs = 120_000,
+): Promise<CliRun> {
+  const streams = await discover(config);
+  const catalog = {
+    streams: names.map((name) => {
+      const stream = streams.find((entry) => entry.name === name);
+      if (!stream) throw new Error(`${name} not discovered`);
+      return {
+        stream,
+        sync_mode: syncMode,
+        destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
+        cursor_field: stream.default_cursor_field,
+        primary_key: stream.source_defined_primary_key,
+      };
+    }),
+  };
+  const files = writeJsonFiles({ config, catalog, ...(state ? { state } : {}) });
+  const args = ['read', '--config', files.config!, '--catalog', files.catalog!];
+  if (files.state) args.push('--state', files.state);
+  const run = await runCli(args, { timeoutMs });
+  const token = String((config as { wolkvox_token?: unknown }).wolkvox_token);
+  expect(run.stdout + run.stderr).not.toContain(token);
+  return run;
+}
+
+const recordsOf = (run: CliRun, stream: string): Row[] =>
+  messagesOfType(run, 'RECORD')
+    .filter((message) => message.record.stream === stream)
+    .map((message) => message.record.data as Row);
+
+const statesOf = (run: CliRun, stream: string): Row[] =>
+  messagesOfType(run, 'STATE')
+    .filter((message) => message.state.stream.stream_descriptor.name === stream)
+    .map((message) => message.state.stream.stream_state as Row);
+
+const expectSame = (records: Row[], expected: Row[]) => {
+  expect(expected.length).toBeGreaterThan(0);
+  const keys = servedKeys(expected);
+  expect(projections(records, keys)).toEqual(projections(expected, keys));
+};
+
+const logs = (run: CliRun, level: string): string[] =>
+  messagesOfType(run, 'LOG')
+    .filter((message) => message.log.level === level)
+    .map((message) => message.log.message as string);
+
+describe('every Reports Manager report against the simulator', () => {
+  it('discover lists a stream per report (the parameterised ones when configured), every schema valid and named', async () => {
+    ({ sim } = await reportsSimulator());
+    const defaults = await discover(sim.connectorConfig());
+    const names = defaults.map((stream) => stream.name);
+    const needs = (parameter: string) =>
+      REPORT_DEFINITIONS.filter((definition) => definition.parameter === parameter).map(
+        (definition) => definition.stream,
+      );
+    for (const name of [...needs('skill_id'), ...needs('agent_id')]) expect(names).not.toContain(name);
+    const every = await discover({ ...sim.connectorConfig(), skill_ids: ['101'], agent_ids: ['1001'] });
+    expect(every.map((stream) => stream.name).sort()).toEqual(
+      REPORT_DEFINITIONS.map((definition) => definition.stream).sort(),
+    );
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv);
+    for (const stream of every) {
+      expect(ajv.validateSchema(stream.json_schema), stream.name).toBe(true);
+      const report =
+        stream.name === 'transfers'
+          ? 'chat_9'
+          : REPORT_DEFINITIONS.find((d) => d.stream === stream.name)!.report;
+      if (stream.name !== 'transfers')
+        expect(String(stream.json_schema.description)).toMatch(new RegExp(`^${report}: `));
+    }
+  });
+
+  it('an event stream (call_details) is delivered exactly once under the cap and 25% faults', async () => {
+    const { sim, reportData } = await reportsSimulator(
+      { denseReports: { cdr_1: 3_000 } },
+      { cap: 1_000, faults: { rate: 0.25, slowMs: 200 } },
+    );
+    const config = { ...sim.connectorConfig(), records_per_call_limit: 1_000, max_retries: 10 };
+    const run = await read(config, ['call_details'], undefined, 'incremental', 240_000);
+    expect(run.exitCode).toBe(0);
+    const records = recordsOf(run, 'call_details');
+    expectSame(records, simulatorRows(reportData, 'cdr_1', at(FROM), at(TO)));
+    expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
+    expect(
+      sim.calls().filter((call) => call.status === 200 && call.records === 1_000).length,
+    ).toBeGreaterThan(0);
+    const { faults } = sim.stats();
+    expect(faults['server-error'] + faults.reset + faults.truncated).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('a time-bucketed and a range aggregate equal the simulator’s per-day aggregates, one call per day', async () => {
+    const { sim, reportData } = await reportsSimulator();
+    const run = await read(sim.connectorConfig(), ['agent_states_hourly', 'agent_time_by_state']);
+    expect(run.exitCode).toBe(0);
+    expectSame(
+      recordsOf(run, 'agent_states_hourly'),
+      simulatorDailyRows(reportData, 'agent_8', at(FROM), at('2026-03-04')),
+    );
+    expectSame(
+      recordsOf(run, 'agent_time_by_state'),
+      simulatorDailyRows(reportData, 'agent_1', at(FROM), at('2026-03-04')),
+    );
+    expect(sim.calls().map((call) => `${call.api} ${call.dateIni}-${call.dateEnd}`)).toEqual([
+      'agent_8 20260302000000-20260302235959',
+      'agent_8 20260303000000-20260303235959',
+      'agent_8 20260304000000-20260304235959',
+      'agent_1 20260302000000-20260302235959',
+      'agent_1 20260303000000-20260303235959',
+      'agent_1 20260304000000-20260304235959',
+    ]);
+    expect(statesOf(run, 'agent_time_by_state').at(-1)).toEqual({ report_date: '2026-03-04' });
+    expect(logs(run, 'INFO').at(-1)).toBe(
+      "API calls this sync: 6 (each one unit of the operation's daily quota): agent_states_hourly 3, agent_time_by_state 3.",
+    );
+  });
+
+  it('a stream partitioned by skill_id reads each skill with its own state, the skill in every record', async () => {
+    const { sim, reportData } = await reportsSimulator();
+    const config = { ...sim.connectorConfig(), skill_ids: ['101', '103'] };
+    const run = await read(config, ['abandoned_calls', 'skill_service_level_by_hour']);
+    expect(run.exitCode).toBe(0);
+    for (const skill of ['101', '103']) {
+      const events = recordsOf(run, 'abandoned_calls').filter(
+        (record) => record.requested_skill_id === skill,
+      );
+      expectSame(events, simulatorRows(reportData, 'skill_2', at(FROM), at(TO), skill));
+      const hourly = recordsOf(run, 'skill_service_level_by_hour').filter(
+        (record) => record.requested_skill_id === skill,
+      );
+      expectSame(hourly, simulatorDailyRows(reportData, 'skill_4', at(FROM), at('2026-03-04'), skill));
+    }
+    const hourlyState = statesOf(run, 'skill_service_level_by_hour').at(-1) as {
+      partitions: Record<string, unknown>;
+    };
+    expect(hourlyState).toEqual({
+      partitions: { 101: { report_date: '2026-03-04' }, 103: { report_date: '2026-03-04' } },
+    });
+    const eventState = statesOf(run, 'abandoned_calls').at(-1) as {
+      partitions: Record<string, { date: string }>;
+    };
+    expect(Object.keys(eventState.partitions).sort()).toEqual(['101', '103']);
+    expect(sim.calls().every((call) => call.status === 200 || call.status === 404)).toBe(true);
+  });
+
+  it('resumes from a state in the middle of a sync: nothing lost, events not repeated', async () => {
+    const { sim, reportData } = await reportsSimulator({}, { cap: 200 });
+    const config = { ...sim.connectorConfig(), records_per_call_limit: 200 };
+    const streams = ['chats', 'agent_time_by_state'];
+    const full = await read(config, streams);
+    expect(full.exitCode).toBe(0);
+    // The run's messages up to the middle STATE of chats: what a crash right after it would have left.
+    type Message = {
+      type: string;
+      record?: { stream: string; data: Row };
+      state?: { stream: { stream_descriptor: { name: string } } };
+    };
+    const ordered = full.messages.filter(
+      (message) => message.type === 'RECORD' || message.type === 'STATE',
+    ) as Message[];
+    const chatStates = ordered.flatMap((message, index) =>
+      message.state?.stream.stream_descriptor.name === 'chats' ? [index] : [],
+    );
+    expect(chatStates.length).toBeGreaterThan(3);
+    const cut = chatStates[Math.floor(chatStates.length / 2)]!;
+    const before = ordered
+      .slice(0, cut)
+      .flatMap((message) => (message.record?.stream === 'chats' ? [message.record.data] : []));
+    const resumed = await read(config, streams, [ordered[cut]!.state]);
+    expect(resumed.exitCode).toBe(0);
+    const chats = [...before, ...recordsOf(resumed, 'chats')];
+    expectSame(chats, simulatorRows(reportData, 'chat_1', at(FROM), at(TO)));
+    expect(new Set(chats.map((record) => record.id)).size).toBe(chats.length);
+    // The aggregate had no state yet: read again in full, equal to the simulator's days.
+    expectSame(
+      recordsOf(resumed, 'agent_time_by_state'),
+      simulatorDailyRows(reportData, 'agent_1', at(FROM), at('2026-03-04')),
+    );
+  }, 180_000);
+
+  it('passes a field the schema does not declare through, and names it once at WARN', async () => {
+    const row = (date: string, extra: Record<string, string>) => ({
+      raw: {
+        agent_id: '7',
+        agent_name: 'Ana',
+        date,
+        destiny: '300',
+        telephone: '57300',
+        message: 'hola',
+        channel: 'sms',
+        customer_id: '9',
+        conn_id: date,
+        ...extra,
+      },
+    });
+    server = await startReportServer([
+      row('2026-03-02 09:00:00', { carrier: 'Claro' }),
+      row('2026-03-02 10:00:00', { carrier: 'Tigo' }),
+    ]);
+    const run = await read(server.config({ start_date: '2026-03-02', end_date: '2026-03-02' }), [
+      'sms_details',
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(recordsOf(run, 'sms_details').map((record) => record.carrier)).toEqual(['Claro', 'Tigo']);
+    const warnings = logs(run, 'WARN').filter((message) => message.includes('carrier'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^sms_details: Wolkvox sent fields that the stream's schema does not declare: carrier\./,
+      ),
+    ]);
+  });
+
+  it('every record of every stream validates against its discovered schema', async () => {
+    const { sim } = await reportsSimulator({ eventsPerDay: 30 });
+    const config = {
+      ...sim.connectorConfig(),
+      start_date: '2026-03-03',
+      end_date: '2026-03-03',
+      skill_ids: ['101'],
+      agent_ids: [data.agents[0]!.id],
+    };
+    const streams = await discover(config);
+    const run = await read(
+      config,
+      streams.map((stream) => stream.name),
+      undefined,
+      'full_refresh',
+      240_000,
+    );
+    expect(run.exitCode).toBe(0);
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv);
+    // Airbyte's date-time also covers timestamp_without_timezone (the `_local` twins have no offset).
+    ajv.addFormat('date-time', ajv.formats['iso-date-time']!);
+    const validators = new Map(streams.map((stream) => [stream.name, ajv.compile(stream.json_schema)]));
+    const seen = new Set<string>();
+    for (const message of messagesOfType(run, 'RECORD')) {
+      const validate = validators.get(message.record.stream as string)!;
+      expect(
+        validate(message.record.data),
+        `${message.record.stream} ${ajv.errorsText(validate.errors)}`,
+      ).toBe(true);
+      seen.add(message.record.stream as string);
+    }
+    // Every kind delivered records.
+    for (const name of [
+      'transfers',
+      'call_details',
+      'agent_states_hourly',
+      'agent_time_by_state',
+      'abandoned_calls',
+      'activity_codes',
+    ])
+      expect(seen).toContain(name);
+    expect(
+      traces(run, 'STREAM_STATUS').filter((t) => t.trace.stream_status.status === 'COMPLETE'),
+    ).toHaveLength(streams.length);
+  }, 300_000);
+
+  it('an aggregate day at the cap fails as a system error that says so; the call budget is shared across streams', async () => {
+    const { sim } = await reportsSimulator({}, { cap: 5 });
+    const capped = await read({ ...sim.connectorConfig(), records_per_call_limit: 5 }, [
+      'agent_states_hourly',
+    ]);
+    expect(capped.exitCode).toBe(70);
+    const error = traces(capped, 'ERROR')[0]!.trace.error;
+    expect(error.failure_type).toBe('system_error');
+    expect(error.message).toMatch(
+      /agent_states_hourly: Wolkvox returned 5 rows for 2026-03-02, the most one call returns/,
+    );
+    expect(recordsOf(capped, 'agent_states_hourly')).toEqual([]);
+    sim.resetStats();
+    const budget = await read({ ...sim.connectorConfig(), max_api_calls_per_sync: 4 }, [
+      'agent_time_by_state',
+      'transfers',
+      'chats',
+    ]);
+    expect(budget.exitCode).toBe(0);
+    expect(sim.stats().total).toBe(4);
+    expect(logs(budget, 'INFO').at(-1)).toBe(
+      "API calls this sync: 4 of the budget of 4 (each one unit of the operation's daily quota): agent_time_by_state 3, transfers 1, chats 0.",
+    );
+    expect(
+      logs(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('a catalog naming a per-skill stream without skill_ids fails as a config error that names the option', async () => {
+    ({ sim } = await reportsSimulator());
+    const streams = await discover({ ...sim.connectorConfig(), skill_ids: ['101'] });
+    const stream = streams.find((entry) => entry.name === 'abandoned_calls')!;
+    const catalog = {
+      streams: [
+        {
+          stream,
+          sync_mode: 'incremental',
+          destination_sync_mode: 'append',
+          cursor_field: stream.default_cursor_field,
+        },
+      ],
+    };
+    const files = writeJsonFiles({ config: sim.connectorConfig(), catalog });
+    const run = await runCli(['read', '--config', files.config!, '--catalog', files.catalog!]);
+    expect(run.exitCode).toBe(1);
+    const error = traces(run, 'ERROR')[0]!.trace.error;
+    expect(error.failure_type).toBe('config_error');
+    expect(error.message).toMatch(/"abandoned_calls", which needs at least one value in `skill_ids`/);
+    expect(sim.stats().total).toBe(0);
+  });
+});

@@ -1,0 +1,191 @@
+import type { ConnectorConfig } from '../config/config.js';
+import { SystemError, TransientError } from '../errors/index.js';
+import type { ReportDefinition } from '../streams/report-definition.js';
+import { shapeReportAggregate } from '../streams/report-shape.js';
+import {
+  formatLocal,
+  isDateOnly,
+  parseLocal,
+  SECONDS_PER_DAY,
+  type LocalSeconds,
+} from '../time/local-time.js';
+import { wallClockAt } from '../time/zone.js';
+import { CallBudgetExhaustedError, type RawRecord, type ReportsClient } from '../wolkvox/types.js';
+import type { SyncOutput } from './output.js';
+import { SyncProgress, type SyncTotals } from './progress.js';
+import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
+
+export interface AggregateSyncParams {
+  /** An aggregate report (time_bucketed or range_aggregate). */
+  definition: ReportDefinition;
+  /** The stream's name in messages: with its partition for partitioned streams, e.g. "x (skill_id 12)". */
+  label: string;
+  /** The partition's parameter value (e.g. skill "12"); undefined when the report has no parameter. */
+  partition: string | undefined;
+  /** The partition's query parameter, e.g. `{ skill_id: "12" }`. */
+  params: Readonly<Record<string, string>> | undefined;
+  client: ReportsClient;
+  config: ConnectorConfig;
+  syncMode: 'full_refresh' | 'incremental';
+  /** The partition's stream_state as handed in, or undefined. */
+  state: unknown;
+  output: SyncOutput;
+  /** Epoch milliseconds. */
+  now: () => number;
+  /** Names of fields a row carried that the schema does not declare (the record keeps them). */
+  onUndeclared(names: readonly string[]): void;
+}
+
+export interface AggregateSummary extends SyncTotals {
+  /** The per-sync call budget stopped the sync early; the next one continues from `finalState`. */
+  budgetExhausted: boolean;
+  finalState: Record<string, unknown>;
+}
+
+/**
+ * The stream_state of an aggregate stream (of one partition): `report_date`, the last day read that
+ * had ended when it was read ("YYYY-MM-DD"); `full_refresh_in_progress` while a full refresh has not
+ * finished (it resumes after `report_date`, the last day it read).
+ */
+export interface AggregateStateJson {
+  report_date?: string;
+  full_refresh_in_progress?: true;
+}
+
+interface AggregateCheckpoint {
+  /** LocalSeconds of the day's 00:00:00. */
+  day: LocalSeconds;
+  fullRefreshInProgress: boolean;
+}
+
+const dayStart = (seconds: LocalSeconds): LocalSeconds =>
+  seconds - (((seconds % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY);
+const dayText = (day: LocalSeconds): string => formatLocal(day).slice(0, 10);
+
+/**
+ * Reads an aggregate stream's incoming state. Nothing, `{}` and the finished-full-refresh marker mean
+ * "no state". Throws ConfigError naming the problem for anything else than `AggregateStateJson`.
+ */
+export function parseAggregateState(stream: string, state: unknown): AggregateCheckpoint | undefined {
+  if (state === undefined || state === null) return undefined;
+  if (typeof state !== 'object' || Array.isArray(state))
+    throw unusable(stream, `it must be a JSON object, got ${JSON.stringify(state)}`);
+  const fields = state as Record<string, unknown>;
+  if (fields.report_date === undefined) return undefined;
+  const text = fields.report_date;
+  const day = typeof text === 'string' && isDateOnly(text) ? parseLocal(text) : undefined;
+  if (day === undefined)
+    throw unusable(stream, `"report_date" must be a date "YYYY-MM-DD", got ${JSON.stringify(text)}`);
+  return { day, fullRefreshInProgress: fields.full_refresh_in_progress === true };
+}
+
+/**
+ * Reads one partition of an aggregate stream, one operation-local calendar day per call: each call
+ * asks exactly 00:00:00 to 23:59:59 of its day (no padding: an aggregate over a longer range has other
+ * numbers) and the day's rows become records with `report_date` (and `bucket`), after a whole day
+ * was read (a retried call never delivers twice). STATE after every day.
+ *
+ * Days read: a full refresh reads start_date's day to today (or end_date's day), resuming an
+ * unfinished full refresh after its last day; an incremental sync starts `aggregate_reread_days`
+ * complete days before the day after its state's `report_date` (those numbers may still change;
+ * the destination deduplicates on the primary key), and the state only moves to days that had ended.
+ * A 404 is a day without rows.
+ *
+ * Throws SystemError when a day returns as many rows as one call can (records_per_call_limit): its
+ * numbers would be cut and an aggregate cannot be split. Throws the client's ConnectorError, a
+ * ConfigError for an unusable state, and TransientError when the call budget stops a full refresh.
+ * In an incremental sync the budget ends the sync cleanly (WARN, `budgetExhausted`).
+ */
+export async function syncAggregateStream(params: AggregateSyncParams): Promise<AggregateSummary> {
+  const { definition, client, config, output } = params;
+  const stream = params.label;
+  const cap = config.recordsPerCallLimit;
+  const fullRefresh = params.syncMode === 'full_refresh';
+  const nowLocal = wallClockAt(config.timezone, params.now());
+  const today = dayStart(nowLocal);
+  const saved = parseAggregateState(stream, params.state);
+  const startDay = dayStart(config.startDate);
+  const lastDay = dayStart(Math.min(config.endDate ?? nowLocal, nowLocal));
+  let firstDay = startDay;
+  if (saved !== undefined && !fullRefresh)
+    firstDay = Math.max(startDay, saved.day + SECONDS_PER_DAY * (1 - config.aggregateRereadDays));
+  else if (saved?.fullRefreshInProgress === true) firstDay = saved.day + SECONDS_PER_DAY;
+  // The state's day: only days that had ended move it in an incremental sync.
+  let stateDay = !fullRefresh || saved?.fullRefreshInProgress === true ? saved?.day : undefined;
+  let recordsSinceState = 0;
+  let finalState: Record<string, unknown> = {};
+  const emitState = async (state: Record<string, unknown>): Promise<void> => {
+    finalState = state;
+    const count = recordsSinceState;
+    recordsSinceState = 0;
+    await output.state(state, count);
+  };
+  const currentState = (): Record<string, unknown> => {
+    const state: AggregateStateJson = stateDay === undefined ? {} : { report_date: dayText(stateDay) };
+    if (fullRefresh && stateDay !== undefined) state.full_refresh_in_progress = true;
+    return state as Record<string, unknown>;
+  };
+
+  const progress = new SyncProgress(output, stream, () => client.callsMade);
+  const days = firstDay > lastDay ? 0 : (lastDay - firstDay) / SECONDS_PER_DAY + 1;
+  output.log(
+    'INFO',
+    days === 0
+      ? `${stream}: nothing to read: the next day is ${dayText(firstDay)}, after ${dayText(lastDay)}.`
+      : `${stream}: reading ${days} days from ${dayText(firstDay)} to ${dayText(lastDay)}, one call per day.`,
+  );
+  let budgetExhausted = false;
+  let day = firstDay;
+  try {
+    for (; day <= lastDay; day += SECONDS_PER_DAY) {
+      const rows: RawRecord[] = [];
+      const request = {
+        report: definition.report,
+        from: day,
+        to: day + SECONDS_PER_DAY - 1,
+        params: params.params,
+      };
+      await client.readWindow(request, {
+        onRecord: (raw) => void rows.push(raw),
+        onRestart: () => (rows.length = 0),
+      });
+      if (rows.length >= cap) {
+        throw new SystemError(
+          `${stream}: Wolkvox returned ${rows.length} rows for ${dayText(day)}, the most one call returns ` +
+            `(records_per_call_limit ${cap}), so that day's rows may be cut. An aggregate report cannot be ` +
+            'read in parts (a shorter range gives other numbers), so nothing of that day was delivered. ' +
+            `Deselect ${stream}, or ask Wolkvox for the report ${definition.report} of that day; if Wolkvox ` +
+            'raised its limit, raise records_per_call_limit.',
+        );
+      }
+      const reportDate = dayText(day);
+      for (const raw of rows) {
+        const { record, undeclared } = shapeReportAggregate(raw, definition, reportDate, params.partition);
+        if (undeclared.length > 0) params.onUndeclared(undeclared);
+        progress.recordEmitted({ anomaly: undefined, placement: undefined, future: false });
+        recordsSinceState += 1;
+        await output.record(record);
+      }
+      if (fullRefresh || day < today) stateDay = Math.max(stateDay ?? day, day);
+      progress.windowCompleted({ from: day, to: day + SECONDS_PER_DAY - 1 }, lastDay + SECONDS_PER_DAY - 1);
+      await emitState(currentState());
+    }
+    if (fullRefresh) await emitState({ ...FULL_REFRESH_COMPLETE });
+    else if (days === 0) await emitState(currentState());
+  } catch (error) {
+    if (!(error instanceof CallBudgetExhaustedError)) throw error;
+    budgetExhausted = true;
+    const where = `after ${progress.callsSoFar} calls; the next sync continues from ${dayText(day)}`;
+    if (fullRefresh) {
+      throw new TransientError(
+        `${stream}: the full refresh stopped at the API call budget of ${error.budget} calls ${where}, so it is ` +
+          'INCOMPLETE: an Overwrite destination must not replace its table with it. Raise or remove ' +
+          'max_api_calls_per_sync, or sync this stream incrementally; the next attempt resumes this full refresh.',
+      );
+    }
+    output.log('WARN', `${stream}: API call budget of ${error.budget} reached ${where}.`);
+    await emitState(currentState());
+  }
+  const totals = progress.finish(budgetExhausted ? 'stopped at the call budget' : 'sync done');
+  return { ...totals, budgetExhausted, finalState };
+}
