@@ -10,4 +10,39 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The sync engine sizes no window: it uses the planner through its interface only.
+    files: ['src/sync/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./planner/(?!index\\.js$)',
+              message: 'src/sync uses window planning through src/planner/index.ts only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The planner is pure: it knows nothing of HTTP, state, records or output; only of local time.
+    files: ['src/planner/**/*.ts'],
+    ignores: ['src/planner/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./time/local-time\\.js$)',
+              message: 'src/planner imports only its own files and ../time/local-time.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,5 @@
 import type { PresetName, RecordOrder } from '../src/simulator/index.js';
-import { minimumCalls } from '../src/sync/minimum-calls.js';
+import { minimumCalls } from '../src/demo/minimum-calls.js';
 import { maxWindowSeconds } from '../src/sync/read-stream.js';
 import { MessageTally, readArgs, requireSuccess, runNode } from './lib/process.js';
 import { round } from './lib/report.js';

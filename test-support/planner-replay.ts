@@ -1,11 +1,11 @@
-import type { LocalSeconds } from '../src/time/local-time.js';
 import {
   BodyOrderTracker,
-  WindowPlanner,
+  createWindowPlanner,
   type ResponseSample,
   type Window,
-} from '../src/sync/window-planner.js';
-import { countUpTo } from '../src/sync/sorted-dates.js';
+} from '../src/planner/index.js';
+import { countUpTo } from '../src/planner/sorted-dates.js';
+import type { LocalSeconds } from '../src/time/local-time.js';
 import { responseBody, type ResponseOrder } from './fake-reports-client.js';
 
 export interface ReplayedCall {
@@ -27,7 +27,7 @@ export function replayPlanner(options: {
   order: ResponseOrder;
 }): ReplayedCall[] {
   const { sortedDates, range, cap, order } = options;
-  const planner = new WindowPlanner({ end: range.to, cap, maxWindowSeconds: options.maxWindowSeconds });
+  const planner = createWindowPlanner({ end: range.to, cap, maxWindowSeconds: options.maxWindowSeconds });
   const calls: ReplayedCall[] = [];
   let from: LocalSeconds = range.from;
   while (from <= range.to) {

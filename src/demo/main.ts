@@ -3,13 +3,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../config/config.js';
 import type { AirbyteMessage } from '../protocol/messages.js';
+import type { Window } from '../planner/index.js';
 import { reportDataFor, startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { REPORT_DEFINITIONS } from '../streams/report-definitions.js';
-import { minimumCalls } from '../sync/minimum-calls.js';
-import type { Window } from '../sync/window-planner.js';
 import { formatLocal, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { wallClockAt } from '../time/zone.js';
 import { expectedIds, recentBurstyDataset, storedDates } from './dataset.js';
+import { minimumCalls } from './minimum-calls.js';
 import { readSync, type SyncRead } from './read-sync.js';
 import { describeFailure, runCli, type CliRun } from './run-cli.js';
 import {

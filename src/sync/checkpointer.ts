@@ -1,3 +1,4 @@
+import type { Window } from '../planner/index.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { DeliveredLedger } from './delivered-ledger.js';
 import type { SyncOutput } from './output.js';
@@ -7,7 +8,6 @@ import {
   type Checkpoint,
   type StreamStateJson,
 } from './stream-state.js';
-import type { Window } from './window-planner.js';
 
 /** Ids delivered beyond the cursor a mid-sync state carries at most (about 60 bytes each). */
 export const MAX_AHEAD_IDS = 10_000;

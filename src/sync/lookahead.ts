@@ -1,7 +1,7 @@
+import type { Window } from '../planner/index.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import { Gate } from './gate.js';
 import type { WindowOutcome } from './window-reader.js';
-import type { Window } from './window-planner.js';
 
 type ReadWindow = (window: Window, gate: Gate | undefined, signal: AbortSignal) => Promise<WindowOutcome>;
 

@@ -1,7 +1,7 @@
+import { windowLength, type Window } from '../planner/index.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { SyncOutput } from './output.js';
 import type { EmittedRecord } from './window-reader.js';
-import { windowLength, type Window } from './window-planner.js';
 
 /** Anomalies logged one by one before only the total is given. */
 const ANOMALIES_LOGGED = 3;

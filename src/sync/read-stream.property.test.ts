@@ -8,7 +8,7 @@ import {
   syncCaseArbitrary,
   type SyncCase,
 } from '../../test-support/transfer-dataset.js';
-import { minimumCalls } from './minimum-calls.js';
+import { minimumCalls } from '../demo/minimum-calls.js';
 import { maxWindowSeconds } from './read-stream.js';
 
 const orderArbitrary: fc.Arbitrary<ResponseOrder> = fc.oneof(

@@ -1,5 +1,6 @@
 import type { ConnectorConfig } from '../config/config.js';
 import { ConfigError, TransientError } from '../errors/index.js';
+import { createWindowPlanner, type Window } from '../planner/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { earliestWallClockAt, earliestWallClockFrom, OffsetFormatter, wallClockAt } from '../time/zone.js';
@@ -10,7 +11,6 @@ import { WindowReads } from './lookahead.js';
 import type { SyncOutput } from './output.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
 import { parseStreamState, type Checkpoint } from './stream-state.js';
-import { WindowPlanner, type Window } from './window-planner.js';
 import { WindowReader, type WindowOutcome } from './window-reader.js';
 
 export interface SyncParams {
@@ -94,7 +94,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   const cap = config.recordsPerCallLimit;
   const longest = maxWindowSeconds(config.maxWindowDays);
   const ledger = new DeliveredLedger(start.checkpoint.delivered);
-  const planner = new WindowPlanner({ end: start.to, cap, maxWindowSeconds: longest });
+  const planner = createWindowPlanner({ end: start.to, cap, maxWindowSeconds: longest });
   const progress = new SyncProgress(output, stream.name, () => client.callsMade);
   const fullRefresh = params.syncMode === 'full_refresh';
   const checkpointer = new Checkpointer({

@@ -1,3 +1,4 @@
+import { BodyOrderTracker, type ResponseSample, type Window } from '../planner/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
 import { occurrenceId } from '../streams/record-shape.js';
 import type { LocalSeconds } from '../time/local-time.js';
@@ -6,7 +7,6 @@ import type { RawRecord, RecordSink, ReportsClient, WindowRequest } from '../wol
 import type { DeliveredLedger } from './delivered-ledger.js';
 import type { Gate } from './gate.js';
 import type { SyncOutput } from './output.js';
-import { BodyOrderTracker, type ResponseSample, type Window } from './window-planner.js';
 
 export interface WindowOutcome {
   /** The response reached the cap: the window may hold more records than it returned. */

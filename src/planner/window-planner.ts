@@ -1,5 +1,6 @@
 import type { LocalSeconds } from '../time/local-time.js';
 import { DensityModel } from './density-model.js';
+import type { WindowPlanner } from './index.js';
 import { countUpTo } from './sorted-dates.js';
 import { ThinnedSample } from './thinned-sample.js';
 
@@ -97,7 +98,7 @@ type Sizing = 'blind' | 'density' | 'sample';
  * then reports how the response went: complete (density is learnt from it) or truncated (the
  * response's dates decide how to split it).
  */
-export class WindowPlanner {
+export class AdaptiveWindowPlanner implements WindowPlanner {
   /** Records a density-sized window aims at. */
   readonly target: number;
   private readonly density = new DensityModel();

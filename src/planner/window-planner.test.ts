@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WindowPlanner, type BodyOrder, type ResponseSample } from './window-planner.js';
+import { AdaptiveWindowPlanner, type BodyOrder, type ResponseSample } from './window-planner.js';
 
 const DAY = 86_400;
 const MAX = 31 * DAY - 2;
@@ -8,11 +8,11 @@ function sample(dates: number[], bodyOrder: BodyOrder = 'ascending'): ResponseSa
   return { sortedDates: Float64Array.from(dates).sort(), bodyOrder };
 }
 
-function planner(end = 100 * DAY, cap = 100): WindowPlanner {
-  return new WindowPlanner({ end, cap, maxWindowSeconds: MAX });
+function planner(end = 100 * DAY, cap = 100): AdaptiveWindowPlanner {
+  return new AdaptiveWindowPlanner({ end, cap, maxWindowSeconds: MAX });
 }
 
-describe('WindowPlanner', () => {
+describe('AdaptiveWindowPlanner', () => {
   it('starts with the longest window, clamped to the end of the range', () => {
     expect(planner().windowFrom(0)).toEqual({ from: 0, to: MAX - 1 });
     expect(planner(10 * DAY).windowFrom(5 * DAY)).toEqual({ from: 5 * DAY, to: 10 * DAY });

@@ -1,6 +1,6 @@
 import type { LocalSeconds } from '../time/local-time.js';
-import { countUpTo } from './sorted-dates.js';
-import type { Window } from './window-planner.js';
+import type { Window } from '../planner/index.js';
+import { countUpTo } from '../planner/sorted-dates.js';
 
 /**
  * The fewest calls that read every record of `range` when each call returns fewer than `cap`

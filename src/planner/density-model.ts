@@ -16,7 +16,7 @@ const MAX_LEVEL_RISE = 0.3;
 const MAX_LEVEL_FALL = 0.6;
 /** Largest log error one window counts for: beyond it a prediction is simply wrong. */
 const MAX_JUDGED_ERROR = 1;
-/** Prediction errors a predictor is judged by. */
+/** Latest prediction errors whose median sizes the margin. */
 const ERRORS_KEPT = 5;
 /** Median of |x| for a standard normal x. */
 const MEDIAN_ABSOLUTE_DEVIATION = 0.6745;
@@ -122,19 +122,8 @@ class TrimmedProfile {
   }
 }
 
-/** Predicts records per second per wall-clock hour from windows read in full. */
-interface RatePredictor {
-  /** Expected records per second during the wall-clock hour `hour` (LocalSeconds / 3600). */
-  rateAt(hour: number): number | undefined;
-  /**
-   * Learns from a window read in full: `sortedDates` are its records dated inside [from, to].
-   * Returns log(actual / predicted) for the prediction made before, undefined if there was none.
-   */
-  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined;
-}
-
 /** Expected records dated in [from, to] according to `predictor`, or undefined before anything was learnt. */
-function expectedCount(predictor: RatePredictor, from: LocalSeconds, to: LocalSeconds): number | undefined {
+function expectedCount(predictor: HourOfWeekRate, from: LocalSeconds, to: LocalSeconds): number | undefined {
   let total = 0;
   for (let hour = Math.floor(from / HOUR); hour * HOUR <= to; hour += 1) {
     const rate = predictor.rateAt(hour);
@@ -159,7 +148,7 @@ function logError(predicted: number, actual: number): number {
  * (falling back to hour-of-day, then to the overall rate, while a bin is unseen), scaled by a level
  * that follows how the latest windows compared with their prediction (growth, holidays).
  */
-class PeriodicRate implements RatePredictor {
+class HourOfWeekRate {
   private readonly week = new TrimmedProfile(HOURS_PER_WEEK);
   private readonly day = new TrimmedProfile(HOURS_PER_DAY);
   private readonly overall = new Profile(1);
@@ -167,11 +156,16 @@ class PeriodicRate implements RatePredictor {
   /** Windows in a row mostly made of bursts. */
   private burstyWindows = 0;
 
+  /** Expected records per second during the wall-clock hour `hour` (LocalSeconds / 3600). */
   rateAt(hour: number): number | undefined {
     const base = this.week.rate(hour) ?? this.day.rate(hour) ?? this.overall.rate(0);
     return base === undefined ? undefined : base * Math.exp(this.logLevel);
   }
 
+  /**
+   * Learns from a window read in full: `sortedDates` are its records dated inside [from, to].
+   * Returns log(actual / predicted) for the prediction made before, undefined if there was none.
+   */
   learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined {
     const predicted = expectedCount(this, from, to);
     const hours: { hour: number; records: number; seconds: number; usual: number | undefined }[] = [];
@@ -214,29 +208,8 @@ class PeriodicRate implements RatePredictor {
 }
 
 /**
- * The rate of the latest window read in full, or of its later half (by records) when higher, so
- * that a rise inside a window already shrinks the next one. Irregular bursts fool a profile, not this.
- */
-class RecentRate implements RatePredictor {
-  private rate: number | undefined;
-
-  rateAt(): number | undefined {
-    return this.rate;
-  }
-
-  learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): number | undefined {
-    const predicted = expectedCount(this, from, to);
-    const overall = sortedDates.length / (to - from + 1);
-    const half = sortedDates.length >>> 1;
-    const tail = sortedDates.length >= 8 ? (sortedDates.length - half) / (to - sortedDates[half]! + 1) : 0;
-    this.rate = Math.max(overall, tail);
-    return predicted === undefined ? undefined : logError(predicted, sortedDates.length);
-  }
-}
-
-/**
- * The latest prediction errors of one predictor. Their median, not their mean, judges it: one burst
- * says little about how far off the next prediction will be.
+ * The latest prediction errors. Their median, not their mean, sizes the margin: one burst says
+ * little about how far off the next prediction will be.
  */
 class RecentErrors {
   private readonly latest: number[] = [];
@@ -257,29 +230,21 @@ class RecentErrors {
 }
 
 /**
- * Expected records per second at any wall-clock second, from the predictor whose recent
- * predictions were closer (periodic traffic favours the profile, irregular bursts the latest rate).
+ * Expected records per second at any wall-clock second, from the hour-of-week profile, and how far
+ * off its recent predictions were.
  */
 export class DensityModel {
-  private readonly predictors = [
-    { predictor: new PeriodicRate() as RatePredictor, errors: new RecentErrors() },
-    { predictor: new RecentRate() as RatePredictor, errors: new RecentErrors() },
-  ];
+  private readonly rate = new HourOfWeekRate();
+  private readonly errors = new RecentErrors();
 
-  private best() {
-    return this.predictors.reduce((best, entry) =>
-      (entry.errors.typical ?? Infinity) < (best.errors.typical ?? Infinity) ? entry : best,
-    );
-  }
-
-  /** Typical relative error of the chosen predictor, as a standard deviation of log(actual/predicted). */
+  /** Typical relative error of the latest predictions, as a standard deviation of log(actual/predicted). */
   get typicalError(): number | undefined {
-    return this.best().errors.typical;
+    return this.errors.typical;
   }
 
   /** Records expected in [from, to]; undefined before anything was learnt. */
   expectedIn(from: LocalSeconds, to: LocalSeconds): number | undefined {
-    return expectedCount(this.best().predictor, from, to);
+    return expectedCount(this.rate, from, to);
   }
 
   /**
@@ -287,10 +252,9 @@ export class DensityModel {
    * no later than `limit`; undefined before anything was learnt.
    */
   secondsHolding(from: LocalSeconds, records: number, limit: LocalSeconds): LocalSeconds | undefined {
-    const { predictor } = this.best();
     let remaining = records;
     for (let hour = Math.floor(from / HOUR); hour * HOUR <= limit; hour += 1) {
-      const rate = predictor.rateAt(hour);
+      const rate = this.rate.rateAt(hour);
       if (rate === undefined) return undefined;
       const start = Math.max(from, hour * HOUR);
       const seconds = Math.min(limit, hour * HOUR + HOUR - 1) - start + 1;
@@ -306,13 +270,12 @@ export class DensityModel {
    * stretches does not hide what the others show. undefined while nothing is predicted there.
    */
   scaleOf(sample: ThinnedSample): number | undefined {
-    const { predictor } = this.best();
     const stretch = Math.max(60, Math.ceil((sample.last - sample.first + 1) / SAMPLE_STRETCHES));
     const ratios: { ratio: number; weight: number }[] = [];
     let total = 0;
     for (let from = sample.first; from <= sample.last; from += stretch) {
       const to = Math.min(sample.last, from + stretch - 1);
-      const predicted = expectedCount(predictor, from, to);
+      const predicted = expectedCount(this.rate, from, to);
       if (predicted === undefined) return undefined;
       ratios.push({ ratio: predicted / Math.max(0.5, sample.sampledIn(from, to)), weight: predicted });
       total += predicted;
@@ -329,9 +292,7 @@ export class DensityModel {
 
   /** Learns from a window read in full: `sortedDates` are its records dated inside [from, to]. */
   learn(from: LocalSeconds, to: LocalSeconds, sortedDates: ArrayLike<number>): void {
-    for (const entry of this.predictors) {
-      const error = entry.predictor.learn(from, to, sortedDates);
-      if (error !== undefined) entry.errors.add(error);
-    }
+    const error = this.rate.learn(from, to, sortedDates);
+    if (error !== undefined) this.errors.add(error);
   }
 }

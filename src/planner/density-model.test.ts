@@ -34,12 +34,16 @@ describe('DensityModel', () => {
     expect(model.expectedIn(21 * DAY, 22 * DAY - 1)).toBeLessThan(2_400 * 1.2);
   });
 
-  it('follows traffic that stays far above what it learnt first', () => {
+  it('follows traffic that triples and stays', () => {
     const model = new DensityModel();
     learnDays(model, 0, 7, 100);
-    // Six times the traffic from then on: a new normal, not a burst.
-    learnDays(model, 7 * DAY, 7, 600);
-    expect(model.expectedIn(14 * DAY, 15 * DAY - 1)).toBeGreaterThan(14_400 * 0.8);
+    // Three times the traffic from then on (7,200 a day): a new normal, not a burst.
+    learnDays(model, 7 * DAY, 7, 300);
+    expect(model.expectedIn(14 * DAY, 15 * DAY - 1)).toBeGreaterThan(7_200 * 0.8);
+    learnDays(model, 14 * DAY, 7, 300);
+    const twoWeeksOn = model.expectedIn(21 * DAY, 22 * DAY - 1)!;
+    expect(twoWeeksOn).toBeGreaterThan(7_200 * 0.8);
+    expect(twoWeeksOn).toBeLessThan(7_200 * 1.2);
   });
 
   it('sizes an interval to hold a number of records', () => {
