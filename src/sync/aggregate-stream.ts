@@ -1,5 +1,5 @@
 import type { ConnectorConfig } from '../config/config.js';
-import { SystemError, TransientError } from '../errors/index.js';
+import { SystemError } from '../errors/index.js';
 import type { ReportDefinition } from '../streams/report-definition.js';
 import { shapeReportAggregate } from '../streams/report-shape.js';
 import {
@@ -12,6 +12,7 @@ import {
 import { wallClockAt } from '../time/zone.js';
 import { CallBudgetExhaustedError, type RawRecord, type ReportsClient } from '../wolkvox/types.js';
 import type { SyncOutput } from './output.js';
+import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
 import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
 
@@ -176,14 +177,7 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
     if (!(error instanceof CallBudgetExhaustedError)) throw error;
     budgetExhausted = true;
     const where = `after ${progress.callsSoFar} calls; the next sync continues from ${dayText(day)}`;
-    if (fullRefresh) {
-      throw new TransientError(
-        `${stream}: the full refresh stopped at the API call budget of ${error.budget} calls ${where}, so it is ` +
-          'INCOMPLETE: an Overwrite destination must not replace its table with it. Raise or remove ' +
-          'max_api_calls_per_sync, or sync this stream incrementally; the next attempt resumes this full refresh.',
-      );
-    }
-    output.log('WARN', `${stream}: API call budget of ${error.budget} reached ${where}.`);
+    stopAtBudget(stream, error, where, fullRefresh, output);
     await emitState(currentState());
   }
   const totals = progress.finish(budgetExhausted ? 'stopped at the call budget' : 'sync done');

@@ -1,5 +1,5 @@
 import type { ConnectorConfig } from '../config/config.js';
-import { ConfigError, TransientError } from '../errors/index.js';
+import { ConfigError } from '../errors/index.js';
 import { createWindowPlanner, type Window } from '../planner/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
@@ -9,6 +9,7 @@ import { Checkpointer } from './checkpointer.js';
 import { DeliveredLedger } from './delivered-ledger.js';
 import { WindowReads } from './lookahead.js';
 import type { SyncOutput } from './output.js';
+import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
 import { parseStreamState, type Checkpoint } from './stream-state.js';
 import { WindowReader, type WindowOutcome } from './window-reader.js';
@@ -232,14 +233,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     }
     budgetExhausted = true;
     const where = `after ${progress.callsSoFar} calls; the next sync continues from ${formatLocal(from)}`;
-    if (fullRefresh) {
-      throw new TransientError(
-        `${stream.name}: the full refresh stopped at the API call budget of ${error.budget} calls ${where}, so it is ` +
-          'INCOMPLETE: an Overwrite destination must not replace its table with it. Raise or remove ' +
-          'max_api_calls_per_sync, or sync this stream incrementally; the next attempt resumes this full refresh.',
-      );
-    }
-    output.log('WARN', `${stream.name}: API call budget of ${error.budget} reached ${where}.`);
+    stopAtBudget(stream.name, error, where, fullRefresh, output);
   } finally {
     await reads.close();
   }
