@@ -172,37 +172,48 @@ describe('syncStream: states', () => {
 describe('syncStream: failures', () => {
   it('under any call budget, every sync advances its state and repeats nothing until the data is complete', async () => {
     await fc.assert(
-      fc.asyncProperty(syncCaseArbitrary, fc.integer({ min: 1, max: 6 }), async (syncCase, budget) => {
-        const delivered: Record<string, unknown>[] = [];
-        let state: unknown;
-        for (let sync = 0; ; sync += 1) {
-          expect(sync, 'syncs needed').toBeLessThan(400);
-          const client = clientFor(syncCase, { budget });
-          const output = new RecordingOutput();
-          const config = { ...configFor(syncCase), callBudget: budget };
-          const run = await runSync(client, config, { state, output }).catch((error: unknown) => {
-            // Refused only when this sync could not progress, saying what to do.
-            expect(error).toBeInstanceOf(ConfigError);
-            expect(String(error)).toContain(`Raise max_api_calls_per_sync above ${budget}`);
-            return undefined;
-          });
-          delivered.push(...output.records);
-          if (run === undefined) {
-            budget += 1;
-            state = output.states.at(-1)?.state;
-            continue;
+      fc.asyncProperty(
+        syncCaseArbitrary,
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom<1 | 2>(1, 2),
+        fc.constantFrom<'ascending' | 'descending' | { randomSeed: number }>('ascending', 'descending', {
+          randomSeed: 5,
+        }),
+        async (syncCase, budget, concurrency, order) => {
+          const delivered: Record<string, unknown>[] = [];
+          let state: unknown;
+          for (let sync = 0; ; sync += 1) {
+            expect(sync, 'syncs needed').toBeLessThan(2_000);
+            const client = clientFor(syncCase, { budget, order });
+            const output = new RecordingOutput();
+            const config = {
+              ...configFor(syncCase, { maxConcurrentRequests: concurrency }),
+              callBudget: budget,
+            };
+            const run = await runSync(client, config, { state, output }).catch((error: unknown) => {
+              // Refused only when this sync could not progress, saying what to do.
+              expect(error).toBeInstanceOf(ConfigError);
+              expect(String(error)).toContain(`Raise max_api_calls_per_sync above ${budget}`);
+              return undefined;
+            });
+            delivered.push(...output.records);
+            if (run === undefined) {
+              budget += 1;
+              state = output.states.at(-1)?.state;
+              continue;
+            }
+            expect(client.callsMade).toBeLessThanOrEqual(budget);
+            if (!run.summary.budgetExhausted) break;
+            expect(run.summary.finalState, 'a sync under the budget moves its state').not.toEqual(state);
+            expect(run.output.logs('WARN').join('\n')).toContain(`API call budget of ${budget} reached`);
+            state = run.summary.finalState;
           }
-          expect(client.callsMade).toBeLessThanOrEqual(budget);
-          if (!run.summary.budgetExhausted) break;
-          expect(run.summary.finalState, 'a sync under the budget moves its state').not.toEqual(state);
-          expect(run.output.logs('WARN').join('\n')).toContain(`API call budget of ${budget} reached`);
-          state = run.summary.finalState;
-        }
-        expect(multiset(delivered)).toEqual(expectedOf(syncCase));
-      }),
-      { numRuns: 40 },
+          expect(multiset(delivered)).toEqual(expectedOf(syncCase));
+        },
+      ),
+      { numRuns: 25 },
     );
-  });
+  }, 240_000);
 
   it('delivers no duplicates when bodies fail midway and restart', async () => {
     await fc.assert(

@@ -37,12 +37,6 @@ export function maxWindowSeconds(maxWindowDays: number): number {
   return maxWindowDays * SECONDS_PER_DAY - 2;
 }
 
-/**
- * The fewest calls that let a resumed sync progress in usual data: the settled span, then the window
- * the previous sync could not finish and its first split.
- */
-const MIN_CALLS_TO_PROGRESS = 3;
-
 /** A run of 404 answers this long, with nothing else, is worth a warning: the report may be disabled. */
 const SUSPICIOUS_NOT_FOUND_SECONDS = 7 * SECONDS_PER_DAY;
 
@@ -167,21 +161,24 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
 
   let budgetExhausted = false;
   let from = start.from;
-  /** The window the sync is reading at `from` (the next sync's first window if it stops there). */
-  let pending: Window | undefined;
   // The window the previous sync stopped in (call budget) is read as it was planned, after the
   // settled span (read on its own: its records are known), so that every sync under a budget progresses.
-  let resumeWindow = start.checkpoint.nextWindow;
+  // Windows are planned ahead of `from` when two requests are in flight: `planned` keeps each one by its
+  // start, so a stop names the window it stopped in.
+  const resume = start.checkpoint.nextWindow;
+  let resumePlanned = false;
+  const planned = new Map<LocalSeconds, Window>();
+  let lastTruncated: Window | undefined;
   const plan = (next: LocalSeconds): Window => {
     let window = planner.windowFrom(next);
-    if (resumeWindow !== undefined) {
-      if (next < resumeWindow.from) window = { from: next, to: Math.min(window.to, resumeWindow.from - 1) };
-      else {
-        window = { from: next, to: Math.max(next, Math.min(resumeWindow.to, start.to, next + longest - 1)) };
-        resumeWindow = undefined;
-      }
+    if (resume !== undefined && next < resume.from) {
+      window = { from: next, to: Math.min(window.to, resume.from - 1) };
+    } else if (resume !== undefined && next === resume.from && !resumePlanned) {
+      // Once only: if it comes back truncated, its parts are the planner's.
+      resumePlanned = true;
+      window = { from: next, to: Math.max(next, Math.min(resume.to, start.to, next + longest - 1)) };
     }
-    if (next === from) pending = window;
+    planned.set(next, window);
     return window;
   };
   let notFoundOnly = true;
@@ -192,6 +189,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
       const { window, outcome } = await reads.read(from, start.to, plan);
       learn(outcome);
       if (outcome.truncated && window.to > window.from) {
+        lastTruncated = window;
         planner.truncated(window, outcome.sample);
         progress.split(window, cap, planner.windowFrom(window.from));
         continue;
@@ -208,13 +206,13 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     await checkpointer.finish();
   } catch (error) {
     // Stopped before reaching the previous sync's window: that window is still the one to resume.
-    const previous = start.checkpoint.nextWindow;
-    const nextWindow =
-      previous !== undefined && from < previous.from
-        ? previous
-        : pending?.from === from
-          ? pending
-          : undefined;
+    let nextWindow = resume !== undefined && from < resume.from ? resume : planned.get(from);
+    if (nextWindow !== undefined && lastTruncated?.from === nextWindow.from) {
+      // At most half the window that came back truncated: under any budget, syncs reach a window
+      // that one call reads whole, however little the planner's own split shrank it.
+      const half = nextWindow.from + Math.floor((lastTruncated.to - nextWindow.from) / 2);
+      nextWindow = { from: nextWindow.from, to: Math.min(nextWindow.to, half) };
+    }
     if (!(error instanceof CallBudgetExhaustedError)) {
       // A state that covers what was emitted, if the output still takes one; the error is what matters.
       await checkpointer.stopped(nextWindow).catch(() => undefined);
@@ -228,7 +226,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
           `${formatLocal(from)}: this sync could not finish a single window, so the next one would stop at ` +
           'the same place. A sync first re-reads its settled span (settle_window_minutes), and a window at ' +
           `the ${cap}-record cap takes more calls to split down to what one call returns. Raise ` +
-          `max_api_calls_per_sync above ${error.budget} (${MIN_CALLS_TO_PROGRESS} or more; 20 or more suits a backfill).`,
+          `max_api_calls_per_sync above ${error.budget}; 20 or more suits a backfill.`,
       );
     }
     budgetExhausted = true;
