@@ -378,6 +378,11 @@ describe('usage errors (issue 12)', () => {
       (path: string) => ['check', '--config', path, '--config', path],
       /--config given more than once/,
     ],
+    [
+      'read with --state and no file',
+      (path: string) => ['read', '--config', path, '--catalog', path, '--state'],
+      /Not enough arguments following: state/,
+    ],
   ])(
     '%s: usage on stderr, nothing on stdout, exit 2, the command does not run',
     async (_what, args, problem) => {

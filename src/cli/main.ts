@@ -68,7 +68,11 @@ async function parseAndRun(argv: string[]): Promise<number> {
       {
         config: configOption,
         catalog: { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON file' },
-        state: { type: 'string', describe: 'Path to the state JSON file (array of STATE messages)' },
+        state: {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Path to the state JSON file (array of STATE messages)',
+        },
       },
       async (args) => {
         exitCode = await runProtocolCommand(async (context) =>

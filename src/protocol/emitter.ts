@@ -28,11 +28,16 @@ export class MessageEmitter {
     this.redact = redact;
   }
 
+  /**
+   * Queues one line. RECORD lines go out in 64 KiB writes; any other message (a log, a status, a
+   * state, a trace) goes out at once with what is queued before it, so an operator sees a retry or a
+   * rate limit when it happens, not at the next write.
+   */
   emit(message: AirbyteMessage): void | Promise<void> {
     const line = this.redact(JSON.stringify(message));
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
+    if (message.type !== 'RECORD' || this.pendingBytes >= FLUSH_BYTES) return this.flush();
   }
 
   /** Writes what is batched; resolves once the stream can take more. */

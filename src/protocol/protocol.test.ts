@@ -27,9 +27,40 @@ describe('redaction', () => {
     }
   });
 
+  it('with fragments, masks every piece of 8 or more characters, in any case, and leaves shorter ones', () => {
+    const token = 'SecretToKeN1234567890abc';
+    const redact = createRedactor([token], { fragments: true });
+    const piece = token.slice(2, 14); // 12 characters from inside the token
+    for (const variant of [piece, piece.toUpperCase(), piece.toLowerCase()]) {
+      expect(redact(`echo ${variant} end`)).toBe(`echo ${MASK} end`);
+    }
+    expect(redact(`echo ${token.slice(3, 10)} end`)).toBe(`echo ${token.slice(3, 10)} end`);
+    expect(redact(`${token}`)).toBe(MASK);
+    // Without fragments, only the whole token is masked.
+    expect(createRedactor([token])(`echo ${piece} end`)).toBe(`echo ${piece} end`);
+  });
+
   it('takes pattern characters in a secret literally', () => {
     const redact = createRedactor(['a.b*c+(d)[e]$']);
     expect(redact('a.b*c+(d)[e]$ aXbbc')).toBe(`${MASK} aXbbc`);
+  });
+
+  it('batches records, but writes any other message at once, after the records queued before it', async () => {
+    const out = new PassThrough();
+    let written = '';
+    out.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const emitter = new MessageEmitter(out);
+    await emitter.emit({ type: 'RECORD', record: { stream: 's', data: { a: 1 }, emitted_at: 1 } });
+    await new Promise(setImmediate);
+    expect(written).toBe('');
+    await emitter.emit(logMessage('WARN', 'retrying'));
+    await new Promise(setImmediate);
+    expect(
+      written
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { type: string }).type),
+    ).toEqual(['RECORD', 'LOG']);
   });
 
   it('masks secrets in every emitted line', async () => {

@@ -13,13 +13,28 @@ function escapeForPattern(text: string): string {
   return text.replace(SPECIAL, '\\$&');
 }
 
-export function createRedactor(secrets: readonly string[]): Redactor {
+/** The shortest piece of a secret masked on its own where `fragments` is asked for. */
+export const FRAGMENT_CHARS = 8;
+
+/**
+ * A redactor for `secrets`. With `fragments`, every piece of a secret of FRAGMENT_CHARS characters or
+ * more is masked too: for text a server wrote (an error body may echo part of the token). Records
+ * use the whole-secret form, which costs one pattern match per line.
+ */
+export function createRedactor(secrets: readonly string[], { fragments = false } = {}): Redactor {
   const needles = new Set<string>();
+  const add = (text: string) => {
+    needles.add(text);
+    needles.add(JSON.stringify(text).slice(1, -1));
+  };
   for (const secret of secrets) {
     // Very short values would mask ordinary text everywhere and protect nothing.
     if (secret.length < 4) continue;
-    needles.add(secret);
-    needles.add(JSON.stringify(secret).slice(1, -1));
+    add(secret);
+    if (!fragments) continue;
+    for (let length = FRAGMENT_CHARS; length < secret.length; length++) {
+      for (let start = 0; start + length <= secret.length; start++) add(secret.slice(start, start + length));
+    }
   }
   if (needles.size === 0) return (text) => text;
   // Longest first, so a secret that contains another is masked whole.

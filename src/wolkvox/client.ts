@@ -121,7 +121,8 @@ class WolkvoxReportsClient implements WolkvoxClient {
     const concurrency = options.maxConcurrentRequests ?? 1;
     this.#baseUrl = options.baseUrl;
     this.#headers = authHeaders(server, options.token);
-    this.#redact = createRedactor([options.token]);
+    // Servers and proxies may echo the token, or part of it, in an error body.
+    this.#redact = createRedactor([options.token], { fragments: true });
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??

@@ -22,7 +22,8 @@ export interface ReadArguments {
 export async function read(context: CommandContext, args: ReadArguments): Promise<number> {
   const config = await loadConfig(context, args.configPath);
   const catalog = parseConfiguredCatalog(await readJsonFile(args.catalogPath, 'catalog'));
-  const states = args.statePath ? parseStateInput(await readJsonFile(args.statePath, 'state')) : new Map();
+  const states =
+    args.statePath !== undefined ? parseStateInput(await readJsonFile(args.statePath, 'state')) : new Map();
   const client = createClient(config, new CallReporter(context.emitter, config.timezone));
   const available = sourceStreams(config);
   const callsByStream: [string, number][] = [];
