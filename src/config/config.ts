@@ -61,7 +61,12 @@ function describeAjvError(error: ErrorObject): string {
       ? String((error.params as { missingProperty: string }).missingProperty)
       : error.instancePath.replace(/^\//, '');
   const hint = FIELD_HINTS[field];
-  const problem = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  // The form's own words for a pattern ("0032 or wv0032"), never the regular expression.
+  const descriptor = (
+    loadSpec().connectionSpecification.properties[field] as { pattern_descriptor?: string } | undefined
+  )?.pattern_descriptor;
+  let problem = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  if (error.keyword === 'pattern' && descriptor !== undefined) problem = `must look like ${descriptor}`;
   return `\`${field}\` ${problem}${hint ? `: ${hint}` : ''}.`;
 }
 

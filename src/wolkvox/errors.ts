@@ -143,8 +143,8 @@ export function classifyAnswer(
   if (status === 403 && QUOTA_SPENT.test(detail)) {
     return new WolkvoxQuotaError(
       `The operation's daily Wolkvox API quota is spent (${what}). The quota is the number of licences x 1,000 ` +
-        'calls per day, shared by all tokens of the operation, and it resets daily; the sync continues from ' +
-        'its last state next time.',
+        'calls per day, shared by all tokens of the operation, and it resets at midnight; try again then (a ' +
+        'sync stopped by it keeps its state and continues from there).',
     );
   }
   if (status === 403 && TOO_MANY_SIMULTANEOUS.test(detail)) {
