@@ -200,7 +200,9 @@ describe('answers', () => {
     const error = await read().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WolkvoxQuotaError);
     expect(error).toBeInstanceOf(TransientError);
-    expect((error as Error).message).toMatch(/daily Wolkvox API quota is spent.*resets at midnight; try again then/);
+    expect((error as Error).message).toMatch(
+      /daily Wolkvox API quota is spent.*resets at midnight; try again then/,
+    );
     expect(client.callsMade).toBe(1);
     expect(sleeps).toEqual([]);
   });

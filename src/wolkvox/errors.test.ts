@@ -43,7 +43,9 @@ describe('classifyAnswer', () => {
       expect(error).toBeInstanceOf(TransientError);
       expect(error).toMatchObject({ retryable: false });
       expect((error as Error).message).toMatch(/licences x 1,000 calls per day, shared by all tokens/);
-      expect((error as Error).message).toMatch(/resets at midnight; try again then \(a sync stopped by it keeps its state/);
+      expect((error as Error).message).toMatch(
+        /resets at midnight; try again then \(a sync stopped by it keeps its state/,
+      );
     },
   );
 
