@@ -121,6 +121,30 @@ describe('shapeReportAggregate', () => {
     expect(shaped.undeclared).toEqual([]);
   });
 
+  it('keeps an API field named like one the connector adds as api_<name>; the connector keeps its own', () => {
+    const raw = {
+      ...exampleRow('skill_7'),
+      date: '2026-03-08',
+      hour: '10:00',
+      report_date: '1999-01-01',
+      bucket: 'zz',
+      requested_skill_id: '999',
+    };
+    const shaped = shapeReportAggregate(raw, definitionOf('skill_7'), '2026-03-08', '101');
+    expect(shaped.record).toMatchObject({
+      report_date: '2026-03-08',
+      bucket: '2026-03-08 10:00',
+      requested_skill_id: '101',
+      api_report_date: '1999-01-01',
+      api_bucket: 'zz',
+      api_requested_skill_id: '999',
+    });
+    expect(shaped.undeclared).toEqual(['api_report_date', 'api_bucket', 'api_requested_skill_id']);
+    const event = shapeReportEvent({ ...exampleRow('cdr_3'), id: 'api-id' }, definitionOf('cdr_3'), offsets);
+    expect(event.record.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(event.record.api_id).toBe('api-id');
+  });
+
   it('never leaves a key field null: the alias fills it, or it becomes ""', () => {
     const chat13 = shapeReportAggregate(
       { chanel: 'whatsapp', interaction: 3 },

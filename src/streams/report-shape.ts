@@ -22,6 +22,8 @@ export type ShapedReportEvent = ShapedReportRecord & TransformResult;
 /** What is derived once per definition and reused for every record. */
 interface ShapePlan {
   declared: Set<string>;
+  /** Fields the connector adds (id, report_date, bucket, the partition, timestamp twins). */
+  added: Set<string>;
   partition: string | null;
   twins: { field: string; withOffset: string; local: string }[];
 }
@@ -32,11 +34,16 @@ const NONE: readonly string[] = [];
 function planOf(definition: ReportDefinition): ShapePlan {
   let plan = plans.get(definition);
   if (!plan) {
-    plan = {
-      declared: new Set(definition.fields),
-      partition: partitionField(definition.parameter),
-      twins: definition.timestampFields.map((field) => ({ field, ...timestampTwins(field) })),
-    };
+    const partition = partitionField(definition.parameter);
+    const twins = definition.timestampFields.map((field) => ({ field, ...timestampTwins(field) }));
+    const added = new Set([
+      'id',
+      'report_date',
+      'bucket',
+      ...twins.flatMap((twin) => [twin.withOffset, twin.local]),
+    ]);
+    if (partition !== null) added.add(partition);
+    plan = { declared: new Set(definition.fields), added, partition, twins };
     plans.set(definition, plan);
   }
   return plan;
@@ -56,7 +63,9 @@ function nestedItems(value: unknown, itemKeys: readonly string[]): unknown {
 
 /**
  * The declared fields into `record` (strings; nested arrays as arrays of objects; a field the API
- * left out filled from its documented alias), then the undeclared fields unchanged.
+ * left out filled from its documented alias), then the undeclared fields unchanged; one named like a
+ * field the connector adds (`id`, `report_date`, …) is kept as `api_<name>`, so neither overwrites the
+ * other. Returns the names the undeclared fields got.
  */
 function copyFields(
   raw: RawRecord,
@@ -76,8 +85,9 @@ function copyFields(
   let undeclared: string[] | undefined;
   for (const key of Object.keys(raw)) {
     if (plan.declared.has(key)) continue;
-    record[key] = raw[key];
-    (undeclared ??= []).push(key);
+    const name = plan.added.has(key) ? `api_${key}` : key;
+    record[name] = raw[key];
+    (undeclared ??= []).push(name);
   }
   return undeclared ?? NONE;
 }
