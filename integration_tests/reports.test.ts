@@ -11,7 +11,7 @@ import {
   simulatorRows,
   type Row,
 } from '../test-support/report-rows.js';
-import { startReportServer, type ReportServer } from '../test-support/report-server.js';
+import { smsDetailRow, startReportServer, type ReportServer } from '../test-support/report-server.js';
 import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
 import { dataset, simulator } from '../test-support/sync-harness.js';
 import { at } from '../test-support/sync-config.js';
@@ -238,23 +238,9 @@ describe('every Reports Manager report against the simulator', () => {
   }, 180_000);
 
   it('passes a field the schema does not declare through, and names it once at WARN', async () => {
-    const row = (date: string, extra: Record<string, string>) => ({
-      raw: {
-        agent_id: '7',
-        agent_name: 'Ana',
-        date,
-        destiny: '300',
-        telephone: '57300',
-        message: 'hola',
-        channel: 'sms',
-        customer_id: '9',
-        conn_id: date,
-        ...extra,
-      },
-    });
     server = await startReportServer([
-      row('2026-03-02 09:00:00', { carrier: 'Claro' }),
-      row('2026-03-02 10:00:00', { carrier: 'Tigo' }),
+      smsDetailRow('2026-03-02 09:00:00', { carrier: 'Claro' }),
+      smsDetailRow('2026-03-02 10:00:00', { carrier: 'Tigo' }),
     ]);
     const run = await read(server.config({ start_date: '2026-03-02', end_date: '2026-03-02' }), [
       'sms_details',

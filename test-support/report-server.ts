@@ -94,3 +94,21 @@ export function transfer(date: string, conn: string, extra: Partial<Record<strin
     },
   };
 }
+
+/** A row of the SMS detail report (`sms_details`), with `extra` fields the schema may not declare. */
+export function smsDetailRow(date: string, extra: Record<string, string> = {}): ServedRow {
+  return {
+    raw: {
+      agent_id: '7',
+      agent_name: 'Ana',
+      date,
+      destiny: '300',
+      telephone: '57300',
+      message: 'hola',
+      channel: 'sms',
+      customer_id: '9',
+      conn_id: date,
+      ...extra,
+    },
+  };
+}

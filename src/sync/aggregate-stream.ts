@@ -1,4 +1,3 @@
-import type { ConnectorConfig } from '../config/config.js';
 import { SystemError } from '../errors/index.js';
 import type { ReportDefinition } from '../streams/report-definition.js';
 import { shapeReportAggregate } from '../streams/report-shape.js';
@@ -10,13 +9,14 @@ import {
   type LocalSeconds,
 } from '../time/local-time.js';
 import { wallClockAt } from '../time/zone.js';
-import { CallBudgetExhaustedError, type RawRecord, type ReportsClient } from '../wolkvox/types.js';
-import type { SyncOutput } from './output.js';
+import { CallBudgetExhaustedError, type RawRecord } from '../wolkvox/types.js';
+import type { SyncParams } from './read-stream.js';
 import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
 import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
 
-export interface AggregateSyncParams {
+/** What a partition's read needs: the event engine's parameters (`state` is the partition's), and the report. */
+export interface AggregateSyncParams extends Omit<SyncParams, 'stream'> {
   /** An aggregate report (time_bucketed or range_aggregate). */
   definition: ReportDefinition;
   /** The stream's name in messages: with its partition for partitioned streams, e.g. "x (skill_id 12)". */
@@ -25,14 +25,6 @@ export interface AggregateSyncParams {
   partition: string | undefined;
   /** The partition's query parameter, e.g. `{ skill_id: "12" }`. */
   params: Readonly<Record<string, string>> | undefined;
-  client: ReportsClient;
-  config: ConnectorConfig;
-  syncMode: 'full_refresh' | 'incremental';
-  /** The partition's stream_state as handed in, or undefined. */
-  state: unknown;
-  output: SyncOutput;
-  /** Epoch milliseconds. */
-  now: () => number;
   /** Names of fields a row carried that the schema does not declare (the record keeps them). */
   onUndeclared(names: readonly string[]): void;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingOutput } from '../../test-support/recording-output.js';
-import { startReportServer, type ReportServer } from '../../test-support/report-server.js';
+import { smsDetailRow, startReportServer, type ReportServer } from '../../test-support/report-server.js';
 import { projections, servedKeys, simulatorRows } from '../../test-support/report-rows.js';
 import { at, syncConfig } from '../../test-support/sync-config.js';
 import type { ConnectorConfig } from '../config/config.js';
@@ -144,24 +144,10 @@ describe('syncSourceStream', () => {
   });
 
   it('passes fields the schema does not declare through and names them once at WARN', async () => {
-    const row = (date: string, extra: Record<string, string>) => ({
-      raw: {
-        agent_id: '7',
-        agent_name: 'Ana',
-        date,
-        destiny: '300',
-        telephone: '57300',
-        message: 'hola',
-        channel: 'sms',
-        customer_id: '9',
-        conn_id: date,
-        ...extra,
-      },
-    });
     server = await startReportServer([
-      row('2026-03-02 09:00:00', { carrier: 'Claro' }),
-      row('2026-03-02 10:00:00', { carrier: 'Tigo', segments: '2' }),
-      row('2026-03-02 11:00:00', {}),
+      smsDetailRow('2026-03-02 09:00:00', { carrier: 'Claro' }),
+      smsDetailRow('2026-03-02 10:00:00', { carrier: 'Tigo', segments: '2' }),
+      smsDetailRow('2026-03-02 11:00:00', {}),
     ]);
     const config = connect(
       syncConfig({
