@@ -1,21 +1,12 @@
-import type { ConnectorConfig } from '../config/config.js';
 import { eventPartitionStream, partitionLabel, type SourceStream } from '../streams/index.js';
-import type { ReportsClient } from '../wolkvox/types.js';
 import { syncAggregateStream } from './aggregate-stream.js';
 import type { SyncOutput } from './output.js';
-import { syncStream } from './read-stream.js';
+import { syncStream, type SyncParams } from './read-stream.js';
 import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
 
-export interface SourceSyncParams {
+/** The event engine's parameters, for a catalog stream (event or aggregate, maybe partitioned). */
+export interface SourceSyncParams extends Omit<SyncParams, 'stream'> {
   stream: SourceStream;
-  client: ReportsClient;
-  config: ConnectorConfig;
-  syncMode: 'full_refresh' | 'incremental';
-  /** The stream_state handed in, or undefined. */
-  state: unknown;
-  output: SyncOutput;
-  /** Epoch milliseconds. */
-  now: () => number;
 }
 
 export interface SourceSyncSummary {
