@@ -4,10 +4,10 @@ import { SECONDS_PER_DAY, type LocalSeconds } from '../src/time/local-time.js';
 import {
   CallBudgetExhaustedError,
   type RawRecord,
-  type RecordSink,
+  type RecordDecoder,
   type ReportsClient,
+  type WindowEvent,
   type WindowRequest,
-  type WindowResult,
 } from '../src/wolkvox/types.js';
 
 /** One record the fake API holds, filed under `second` (its `date` field may say otherwise, or nothing). */
@@ -40,8 +40,8 @@ function abortError(): Error {
   return new DOMException('The operation was aborted.', 'AbortError');
 }
 
-/** Every body pauses now and then, so that concurrent windows really interleave. */
-const YIELD_EVERY = 64;
+/** Records per batch; every batch is a turn of the event loop, so that concurrent windows really interleave. */
+const BATCH = 64;
 
 /** An in-memory Reports Manager behind the ReportsClient contract. */
 export class FakeReportsClient implements ReportsClient {
@@ -63,21 +63,25 @@ export class FakeReportsClient implements ReportsClient {
     this.rows = [...this.rows, ...rows].sort((a, b) => a.second - b.second);
   }
 
-  async readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult> {
+  async *readWindow<R>(
+    request: WindowRequest,
+    decode: RecordDecoder<R>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<WindowEvent<R>, void, undefined> {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      return await this.respond(request, sink, signal);
+      yield* this.respond(request, decode, signal);
     } finally {
       this.inFlight -= 1;
     }
   }
 
-  private async respond(
+  private async *respond<R>(
     request: WindowRequest,
-    sink: RecordSink,
+    decode: RecordDecoder<R>,
     signal?: AbortSignal,
-  ): Promise<WindowResult> {
+  ): AsyncGenerator<WindowEvent<R>, void, undefined> {
     const maxSpan = (this.options.maxRangeDays ?? 31) * SECONDS_PER_DAY - 1;
     if (request.to - request.from > maxSpan) {
       throw new SystemError(
@@ -93,20 +97,20 @@ export class FakeReportsClient implements ReportsClient {
       this.callsMade += 1;
       calls += 1;
       this.requests.push(request);
-      const failAt = this.options.failAfter?.(this.callsMade);
+      const failAt = this.options.failAfter?.(this.callsMade) ?? body.length + 1;
       await new Promise(setImmediate);
-      let failed = false;
-      for (const [index, row] of body.entries()) {
+      // Batches as a body's chunks would give them, each a turn apart.
+      for (let start = 0; start < Math.min(body.length, failAt); start += BATCH) {
         if (signal?.aborted) throw abortError();
-        if (index === failAt) {
-          failed = true;
-          break;
-        }
-        await sink.onRecord(row.raw);
-        if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+        const rows = body.slice(start, Math.min(start + BATCH, failAt));
+        yield { type: 'records', records: rows.map((row) => decode(JSON.stringify(row.raw))) };
+        await new Promise(setImmediate);
       }
-      if (!failed) return { recordCount: body.length, notFound: body.length === 0, calls };
-      sink.onRestart({ attempt, delayMs: 0, reason: 'injected failure' });
+      if (failAt > body.length) {
+        yield { type: 'end', result: { recordCount: body.length, notFound: body.length === 0, calls } };
+        return;
+      }
+      yield { type: 'restart', info: { attempt, delayMs: 0, reason: 'injected failure' } };
     }
   }
 

@@ -10,8 +10,9 @@ export type OutputEvent =
 export class RecordingOutput implements SyncOutput {
   readonly events: OutputEvent[] = [];
 
-  record(data: Record<string, unknown>): void {
-    this.events.push({ kind: 'record', data });
+  recordBatch(records: readonly string[]): void {
+    for (const record of records)
+      this.events.push({ kind: 'record', data: JSON.parse(record) as Record<string, unknown> });
   }
 
   state(state: Record<string, unknown>, recordCount: number): void {

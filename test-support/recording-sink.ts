@@ -1,15 +1,23 @@
-import type { RawRecord, RecordSink, RestartInfo } from '../src/wolkvox/types.js';
+import type { RawRecord, RestartInfo, WindowEvent, WindowResult } from '../src/wolkvox/types.js';
 
-/** A RecordSink that keeps everything it is handed, for client tests. */
-export function recordingSink(): { records: RawRecord[]; restarts: RestartInfo[]; sink: RecordSink } {
+/** Keeps everything a window's response yields, for client tests. */
+export function recordingSink(): {
+  records: RawRecord[];
+  restarts: RestartInfo[];
+  /** Pulls `response` to its end; resolves with the call's result. */
+  drain(response: AsyncIterable<WindowEvent<RawRecord>>): Promise<WindowResult>;
+} {
   const records: RawRecord[] = [];
   const restarts: RestartInfo[] = [];
-  return {
-    records,
-    restarts,
-    sink: {
-      onRecord: (record) => void records.push(record),
-      onRestart: (info) => void restarts.push(info),
-    },
+  const drain = async (response: AsyncIterable<WindowEvent<RawRecord>>): Promise<WindowResult> => {
+    let result: WindowResult | undefined;
+    for await (const event of response) {
+      if (event.type === 'records') records.push(...event.records);
+      else if (event.type === 'restart') restarts.push(event.info);
+      else result = event.result;
+    }
+    if (result === undefined) throw new Error('the response ended without its result');
+    return result;
   };
+  return { records, restarts, drain };
 }

@@ -1,3 +1,4 @@
+import { shapedRecord } from './shaped-record.js';
 import type { ConnectorConfig } from '../src/config/config.js';
 import { syncStream, type SyncSummary } from '../src/sync/read-stream.js';
 import { transfers } from '../src/streams/transfers.js';
@@ -56,7 +57,7 @@ export function expectedRecords(
     const date = typeof row.raw.date === 'string' ? parseLocal(row.raw.date) : undefined;
     return (date ?? row.second) >= from && (date ?? row.second) <= to;
   });
-  const records = inside.map((row) => transfers.transform(row.raw, offsets).record);
+  const records = inside.map((row) => shapedRecord(transfers, row.raw, offsets).record);
   const ids = withOccurrenceIds(records.map((record) => record.id as string));
   return multiset(records.map((record, index) => ({ ...record, id: ids[index] })));
 }

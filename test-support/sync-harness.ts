@@ -1,3 +1,4 @@
+import { shapedRecord } from './shaped-record.js';
 import { expect } from 'vitest';
 import type { DatasetOptions, TransferDataset } from '../src/simulator/dataset.js';
 import { generateDataset } from '../src/simulator/dataset.js';
@@ -31,7 +32,7 @@ export async function simulator(options: SimulatorOptions): Promise<RunningSimul
 export function expectedIds(records: Iterable<object>): string[] {
   const offsets = new OffsetFormatter('America/Bogota');
   return withOccurrenceIds(
-    [...records].map((record) => transfers.transform(record as RawRecord, offsets).id),
+    [...records].map((record) => shapedRecord(transfers, record as RawRecord, offsets).id),
   ).sort();
 }
 

@@ -21,16 +21,13 @@ export class StreamOutput implements SyncOutput {
     return this.emitter.emit(streamStatusMessage(this.stream, status));
   }
 
-  record(data: Record<string, unknown>): void | Promise<void> {
+  recordBatch(records: readonly string[]): void | Promise<void> {
     if (!this.running) {
       // Airbyte expects RUNNING once, when the stream's first record arrives.
       this.running = true;
       void this.status('RUNNING');
     }
-    return this.emitter.emit({
-      type: 'RECORD',
-      record: { stream: this.stream, data, emitted_at: Date.now() },
-    });
+    return this.emitter.emitRecords(this.stream, records);
   }
 
   async state(streamState: Record<string, unknown>, recordCount: number): Promise<void> {

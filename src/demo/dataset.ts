@@ -21,7 +21,7 @@ export function expectedIds(dataset: TransferDataset, range: IndexRange, zone: s
   const ids: IdCounts = new Map();
   const copies = new Map<string, number>();
   for (let index = range.start; index < range.end; index++) {
-    const contentId = transfers.transform({ ...dataset.recordAt(index) }, offsets).id;
+    const contentId = transfers.shape({ ...dataset.recordAt(index) }, offsets).id;
     // Identical transfers share their second: the k-th copy has the k-th occurrence id.
     const k = (copies.get(contentId) ?? 0) + 1;
     copies.set(contentId, k);

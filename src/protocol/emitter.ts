@@ -11,6 +11,7 @@ const FLUSH_BYTES = 64 * 1024;
  * reader of stdout slows the sync instead of filling memory.
  */
 export class MessageEmitter {
+  /** Text to write, each piece one or more whole lines with their line ends. */
   private pending: string[] = [];
   private pendingBytes = 0;
   private redact: Redactor;
@@ -34,16 +35,35 @@ export class MessageEmitter {
    * rate limit when it happens, not at the next write.
    */
   emit(message: AirbyteMessage): void | Promise<void> {
-    const line = this.redact(JSON.stringify(message));
+    const line = `${this.redact(JSON.stringify(message))}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (message.type !== 'RECORD' || this.pendingBytes >= FLUSH_BYTES) return this.flush();
   }
 
+  /**
+   * Queues a RECORD line per record of `stream`, each `records` item the JSON text of one record's
+   * data: the lines JSON.stringify would write for RECORD messages with an `emitted_at` (epoch ms)
+   * shared by the batch, built as text around the data and masked as one piece (a secret never
+   * spans lines: it would have to contain a line break and the JSON around it). Written like
+   * `emit`'s RECORD lines.
+   */
+  emitRecords(stream: string, records: readonly string[]): void | Promise<void> {
+    if (records.length === 0) return;
+    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
+    const suffix = `,"emitted_at":${Date.now()}}}\n`;
+    const lines = new Array<string>(records.length);
+    for (let index = 0; index < records.length; index++) lines[index] = prefix + records[index]! + suffix;
+    const text = this.redact(lines.join(''));
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
+  }
+
   /** Writes what is batched; resolves once the stream can take more. */
   flush(): void | Promise<void> {
     if (this.pending.length === 0) return;
-    const chunk = `${this.pending.join('\n')}\n`;
+    const chunk = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
     if (this.out.write(chunk)) return;

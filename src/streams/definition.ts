@@ -1,7 +1,20 @@
 import type { OffsetFormatter } from '../time/zone.js';
-import type { RawRecord } from '../wolkvox/types.js';
+import type { RecordDecoder } from '../wolkvox/types.js';
+import type { DecodedRow } from './record-codec.js';
 
-/** What a transform reports about one API record besides the output record. */
+/** One record as the sync engine writes it: its JSON text, id and time. */
+export interface ShapedRecord {
+  /** The content id (the primary key; identical rows get occurrence ids from it, see occurrenceId). */
+  id: string;
+  /** The record's JSON members after `id`, each led by a comma: the record is `{"id":"<id>"` + members + `}`. */
+  members: string;
+  /** The cursor as LocalSeconds; undefined when absent or unreadable. */
+  cursorSeconds: number | undefined;
+  /** Why the API record did not have the documented shape, if it did not. */
+  anomaly: string | undefined;
+}
+
+/** What a transform of a parsed API record gives (the general path of a RecordCodec). */
 export interface TransformResult {
   record: Record<string, unknown>;
   /** Stable content id (the primary key). */
@@ -27,5 +40,8 @@ export interface StreamDefinition {
   params?: Readonly<Record<string, string>> | undefined;
   primaryKey: string[][];
   cursorField: string[];
-  transform(raw: RawRecord, offsets: OffsetFormatter): TransformResult;
+  /** One element of `data`, from its JSON text; run by the client as the body streams (record-codec.ts). */
+  decode: RecordDecoder<DecodedRow>;
+  /** The record of a decoded element, run by the sync engine. */
+  shape(row: DecodedRow, offsets: OffsetFormatter): ShapedRecord;
 }

@@ -1,3 +1,4 @@
+import { shapedRecord } from '../../test-support/shaped-record.js';
 import { createHash } from 'node:crypto';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -26,7 +27,7 @@ const documentedId = (texts: string[]): string =>
 
 describe('transfers record shape', () => {
   it('turns an empty receiver_agent_id into null and keeps the id of the raw values', () => {
-    const { record, id, anomaly } = transfers.transform(skillTransfer, bogota);
+    const { record, id, anomaly } = shapedRecord(transfers, skillTransfer, bogota);
     expect(record).toEqual({
       id: documentedId([
         '204540000001',
@@ -52,7 +53,7 @@ describe('transfers record shape', () => {
   });
 
   it('emits id first, then the API fields in order, then the two timestamps', () => {
-    const { record } = transfers.transform(skillTransfer, bogota);
+    const { record } = shapedRecord(transfers, skillTransfer, bogota);
     expect(Object.keys(record)).toEqual(['id', ...TRANSFER_FIELDS, 'transferred_at', 'transferred_at_local']);
   });
 
@@ -66,7 +67,7 @@ describe('transfers record shape', () => {
       channel: '0',
       date: '2026-01-05 08:00:00',
     };
-    const { record, id } = transfers.transform(raw, bogota);
+    const { record, id } = shapedRecord(transfers, raw, bogota);
     expect(record).toMatchObject({
       conn_id: null,
       transfer_agent_id: null,
@@ -79,7 +80,11 @@ describe('transfers record shape', () => {
   });
 
   it('keeps an empty date as sent, with both timestamps null and an anomaly', () => {
-    const { record, anomaly, cursorSeconds } = transfers.transform({ ...skillTransfer, date: '' }, bogota);
+    const { record, anomaly, cursorSeconds } = shapedRecord(
+      transfers,
+      { ...skillTransfer, date: '' },
+      bogota,
+    );
     expect(record).toMatchObject({ date: '', transferred_at: null, transferred_at_local: null });
     expect(cursorSeconds).toBeUndefined();
     expect(anomaly).toBe('unreadable date ""');
@@ -88,8 +93,8 @@ describe('transfers record shape', () => {
   it('gives the local timestamp the wall clock of date, also across a DST change', () => {
     const madrid = new OffsetFormatter('Europe/Madrid');
     // 2026-03-29: clocks in Madrid go from 02:00 (+01:00) to 03:00 (+02:00).
-    const before = transfers.transform({ ...skillTransfer, date: '2026-03-29 01:59:59' }, madrid).record;
-    const after = transfers.transform({ ...skillTransfer, date: '2026-03-29 03:00:00' }, madrid).record;
+    const before = shapedRecord(transfers, { ...skillTransfer, date: '2026-03-29 01:59:59' }, madrid).record;
+    const after = shapedRecord(transfers, { ...skillTransfer, date: '2026-03-29 03:00:00' }, madrid).record;
     expect([before.transferred_at, before.transferred_at_local]).toEqual([
       '2026-03-29T01:59:59+01:00',
       '2026-03-29T01:59:59',
@@ -109,7 +114,7 @@ describe('transfers record shape', () => {
     const missingName: Record<string, unknown> = { ...skillTransfer };
     delete missingName.transfer_agent_name;
     for (const raw of [skillTransfer, missingName, { ...skillTransfer, date: 'yesterday' }]) {
-      const { record } = transfers.transform(raw, bogota);
+      const { record } = shapedRecord(transfers, raw, bogota);
       expect(validate(record), ajv.errorsText(validate.errors)).toBe(true);
     }
   });

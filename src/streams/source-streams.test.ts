@@ -1,3 +1,5 @@
+import { parseLocal } from '../time/local-time.js';
+import { shapedRecord } from '../../test-support/shaped-record.js';
 import { describe, expect, it } from 'vitest';
 import { syncConfig } from '../../test-support/sync-config.js';
 import { OffsetFormatter } from '../time/zone.js';
@@ -99,7 +101,8 @@ describe('eventPartitionStream', () => {
       params: { skill_id: '101' },
       name: 'abandoned_calls (skill_id 101)',
     });
-    const shaped = definition.transform(
+    const shaped = shapedRecord(
+      definition,
       { date: '2026-03-02 10:00:00', surprise: 'x' },
       new OffsetFormatter('America/Bogota'),
     );
@@ -108,7 +111,7 @@ describe('eventPartitionStream', () => {
       surprise: 'x',
       date_at: '2026-03-02T10:00:00-05:00',
     });
-    expect(shaped.cursor).toBe('2026-03-02 10:00:00');
+    expect(shaped.cursorSeconds).toBe(parseLocal('2026-03-02 10:00:00'));
     expect(heard).toEqual(['surprise']);
   });
 

@@ -1,9 +1,15 @@
 import type { ConnectorConfig } from '../config/config.js';
 import { readSchemaFile } from '../config/spec.js';
 import type { StreamDefinition } from './definition.js';
-import type { ReportDefinition, ReportKind, ReportParameter } from './report-definition.js';
+import { createRecordCodec, type FlatLayout } from './record-codec.js';
+import {
+  partitionField,
+  type ReportDefinition,
+  type ReportKind,
+  type ReportParameter,
+} from './report-definition.js';
 import { REPORT_DEFINITIONS } from './report-definitions.js';
-import { reportSchema, type JsonSchema } from './report-schema.js';
+import { reportSchema, timestampTwins, type JsonSchema } from './report-schema.js';
 import { shapeReportEvent } from './report-shape.js';
 import { transfers } from './transfers.js';
 
@@ -124,6 +130,32 @@ export function partitionLabel(stream: SourceStream, partition: SourcePartition)
 }
 
 /**
+ * The fast path's layout of an event report's records (see shapeReportEvent for the record): `id`,
+ * the partition value, the fields as the API sends them, the timestamp twins. Off for reports whose
+ * shaping does more than copy strings (nested arrays) or whose added names collide with a field.
+ */
+function eventLayout(definition: ReportDefinition, partitionValue: string | undefined): FlatLayout {
+  const partition = partitionField(definition.parameter);
+  const twins = definition.timestampFields.map((field) => ({ field, ...timestampTwins(field) }));
+  const added = [
+    'id',
+    ...(partition === null ? [] : [partition]),
+    ...twins.flatMap((twin) => [twin.withOffset, twin.local]),
+  ];
+  const collides =
+    added.some((name) => definition.fields.includes(name)) || new Set(added).size !== added.length;
+  return {
+    fields: definition.fields,
+    cursorField: definition.timestampField ?? '',
+    nullEmpty: false,
+    leadingMembers:
+      partition === null ? '' : `,${JSON.stringify(partition)}:${JSON.stringify(partitionValue ?? '')}`,
+    twins,
+    fastPath: Object.keys(definition.nestedArrays).length === 0 && !collides,
+  };
+}
+
+/**
  * The event sync engine's definition of one partition of an event stream: `transfers` itself, or a
  * report definition shaped by `shapeReportEvent` (cursor = its timestamp field, the partition value
  * in the record and the primary key). `onUndeclared` hears the names of fields a record carried that
@@ -137,16 +169,18 @@ export function eventPartitionStream(
   const { definition } = stream;
   if (definition === undefined) return transfers;
   if (definition.kind !== 'event') throw new Error(`${stream.name} is not an event stream.`);
+  const codec = createRecordCodec(eventLayout(definition, partition.value), (raw, offsets) => {
+    const shaped = shapeReportEvent(raw, definition, offsets, partition.value);
+    if (shaped.undeclared.length > 0) onUndeclared(shaped.undeclared);
+    return shaped;
+  });
   return {
     name: partitionLabel(stream, partition),
     report: stream.report,
     params: partition.params,
     primaryKey: stream.primaryKey,
     cursorField: stream.cursorField,
-    transform: (raw, offsets) => {
-      const shaped = shapeReportEvent(raw, definition, offsets, partition.value);
-      if (shaped.undeclared.length > 0) onUndeclared(shaped.undeclared);
-      return shaped;
-    },
+    decode: codec.decode,
+    shape: codec.shape,
   };
 }

@@ -1,4 +1,5 @@
 import type { StreamDefinition } from './definition.js';
+import { createRecordCodec } from './record-codec.js';
 import { shapeRecord } from './record-shape.js';
 
 /** The seven fields of chat_9, in the documented order (the order also fixes the id hash). */
@@ -12,10 +13,23 @@ export const TRANSFER_FIELDS = [
   'date',
 ] as const;
 
+const codec = createRecordCodec(
+  {
+    fields: TRANSFER_FIELDS,
+    cursorField: 'date',
+    nullEmpty: true,
+    leadingMembers: '',
+    twins: [{ field: 'date', withOffset: 'transferred_at', local: 'transferred_at_local' }],
+    fastPath: true,
+  },
+  (raw, offsets) => shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets),
+);
+
 export const transfers: StreamDefinition = {
   name: 'transfers',
   report: 'chat_9',
   primaryKey: [['id']],
   cursorField: ['date'],
-  transform: (raw, offsets) => shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets),
+  decode: codec.decode,
+  shape: codec.shape,
 };

@@ -9,7 +9,7 @@ import {
   type LocalSeconds,
 } from '../time/local-time.js';
 import { wallClockAt } from '../time/zone.js';
-import { CallBudgetExhaustedError, type RawRecord } from '../wolkvox/types.js';
+import { CallBudgetExhaustedError, parseRawRecord, type RawRecord } from '../wolkvox/types.js';
 import type { SyncParams } from './read-stream.js';
 import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
@@ -131,17 +131,18 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
   let day = firstDay;
   try {
     for (; day <= lastDay; day += SECONDS_PER_DAY) {
-      const rows: RawRecord[] = [];
       const request = {
         report: definition.report,
         from: day,
         to: day + SECONDS_PER_DAY - 1,
         params: params.params,
       };
-      await client.readWindow(request, {
-        onRecord: (raw) => void rows.push(raw),
-        onRestart: () => (rows.length = 0),
-      });
+      // A day is delivered whole or not at all (its size decides), so its rows are kept until the end.
+      let rows: RawRecord[] = [];
+      for await (const event of client.readWindow(request, parseRawRecord)) {
+        if (event.type === 'records') for (const row of event.records) rows.push(row);
+        else if (event.type === 'restart') rows = [];
+      }
       if (rows.length >= cap) {
         throw new SystemError(
           `${stream}: Wolkvox returned ${rows.length} rows for ${dayText(day)}, the most one call returns ` +
@@ -152,13 +153,14 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
         );
       }
       const reportDate = dayText(day);
-      for (const raw of rows) {
+      const records = rows.map((raw) => {
         const { record, undeclared } = shapeReportAggregate(raw, definition, reportDate, params.partition);
         if (undeclared.length > 0) params.onUndeclared(undeclared);
-        progress.recordEmitted({ anomaly: undefined, placement: undefined, future: false });
-        recordsSinceState += 1;
-        await output.record(record);
-      }
+        return JSON.stringify(record);
+      });
+      progress.totals.records += records.length;
+      recordsSinceState += records.length;
+      if (records.length > 0) await output.recordBatch(records);
       if (fullRefresh || day < today) stateDay = Math.max(stateDay ?? day, day);
       progress.windowCompleted({ from: day, to: day + SECONDS_PER_DAY - 1 }, lastDay + SECONDS_PER_DAY - 1);
       await emitState(currentState());

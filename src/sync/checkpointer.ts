@@ -2,6 +2,7 @@ import type { Window } from '../planner/index.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { DeliveredLedger } from './delivered-ledger.js';
 import type { SyncOutput } from './output.js';
+import type { DeliveryCounts } from './window-reader.js';
 import {
   FULL_REFRESH_COMPLETE,
   toStreamState,
@@ -14,6 +15,8 @@ export const MAX_AHEAD_IDS = 10_000;
 
 export interface CheckpointerOptions {
   output: SyncOutput;
+  /** Records delivered so far (each STATE says how many came since the previous one). */
+  counts: Readonly<DeliveryCounts>;
   /** Every id delivered that a later request can return; owned by the sync engine, read here. */
   ledger: DeliveredLedger;
   start: Omit<Checkpoint, 'delivered'>;
@@ -39,7 +42,7 @@ export class Checkpointer {
   private emittedKey: string | undefined;
   private startKey: string | undefined;
   private emitted: Record<string, unknown> | undefined;
-  private recordsSinceState = 0;
+  private recordsAtState = 0;
 
   constructor(private readonly options: CheckpointerOptions) {
     this.cursor = options.start.cursor;
@@ -49,10 +52,6 @@ export class Checkpointer {
   /** The last state emitted: where the next sync starts. */
   get lastEmitted(): Record<string, unknown> {
     return this.emitted!;
-  }
-
-  recordEmitted(): void {
-    this.recordsSinceState += 1;
   }
 
   /**
@@ -129,8 +128,8 @@ export class Checkpointer {
   }
 
   private async emit(state: Record<string, unknown>): Promise<void> {
-    const count = this.recordsSinceState;
-    this.recordsSinceState = 0;
+    const count = this.options.counts.records - this.recordsAtState;
+    this.recordsAtState = this.options.counts.records;
     this.emitted = state;
     await this.options.output.state(state, count);
   }

@@ -5,7 +5,6 @@ import { SyncProgress } from './progress.js';
 
 const DAY = 86_400;
 const noCalls = () => 0;
-const undatedNone = { anomaly: undefined, placement: undefined, future: false };
 
 describe('SyncProgress: the early estimate', () => {
   it('sends an estimate before anything is read, from the range, and logs it as rough', () => {
@@ -36,7 +35,7 @@ describe('SyncProgress: the early estimate', () => {
     const progress = new SyncProgress(output, 'transfers', noCalls);
     const from = at('2026-01-01 00:00:00');
     progress.planned({ from, to: from + 10 * DAY - 1 }, 31_000, 31 * DAY);
-    for (let i = 0; i < 100; i++) progress.recordEmitted(undatedNone);
+    progress.totals.records += 100;
     progress.windowCompleted({ from, to: from + DAY - 1 }, from + 10 * DAY - 1);
     // 100 records in the first day, 9 days left at that rate.
     const estimates = output.events.flatMap((event) => (event.kind === 'estimate' ? [event.rows] : []));
@@ -48,7 +47,7 @@ describe('SyncProgress: the early estimate', () => {
     const progress = new SyncProgress(output, 'transfers', noCalls);
     const from = at('2026-01-01 00:00:00');
     progress.planned({ from, to: from + 2 * DAY - 1 }, 3_100, 31 * DAY);
-    for (let i = 0; i < 105; i++) progress.recordEmitted(undatedNone);
+    progress.totals.records += 105;
     progress.windowCompleted({ from, to: from + DAY - 1 }, from + 2 * DAY - 1);
     const estimates = output.events.flatMap((event) => (event.kind === 'estimate' ? [event.rows] : []));
     expect(estimates).toEqual([200]);

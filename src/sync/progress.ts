@@ -1,15 +1,11 @@
 import { windowLength, type Window } from '../planner/index.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { SyncOutput } from './output.js';
-import type { EmittedRecord } from './window-reader.js';
-
-/** Anomalies logged one by one before only the total is given. */
-const ANOMALIES_LOGGED = 3;
+import { ANOMALIES_LOGGED, type DeliveryCounts } from './window-reader.js';
 /** Relative change that makes a new row estimate worth sending. */
 const ESTIMATE_CHANGE = 0.1;
 
-export interface SyncTotals {
-  records: number;
+export interface SyncTotals extends DeliveryCounts {
   /** Windows read in full. */
   windows: number;
   calls: number;
@@ -17,21 +13,16 @@ export interface SyncTotals {
   splits: number;
   /** Responses that reached the cap (splits, and one-second windows that could not be split). */
   truncatedCalls: number;
-  /** Records without a readable date (delivered once, by the window that returned them). */
-  undatedRecords: number;
-  /** Records dated outside the range they were requested for (delivered once, by that request). */
-  outsideRecords: number;
-  /** Records dated after the operation's present (a skewed clock): delivered, cursor not moved. */
-  futureRecords: number;
-  /** Records whose fields did not have the documented shape. */
-  anomalies: number;
 }
 
 export function describeWindow(window: Window): string {
   return `${formatLocal(window.from)} to ${formatLocal(window.to)}`;
 }
 
-/** Counts what a sync did, and says it: per-window INFO, warnings, row estimates, totals. */
+/**
+ * Counts what a sync did, and says it: per-window INFO, warnings, row estimates, totals. Its
+ * `totals` are also the sync's DeliveryCounts, counted up by whoever delivers the records.
+ */
 export class SyncProgress {
   readonly totals: SyncTotals = {
     records: 0,
@@ -46,7 +37,7 @@ export class SyncProgress {
   };
   private readonly callsAtStart: number;
   private callsBeforeWindow: number;
-  private recordsInWindow = 0;
+  private recordsBeforeWindow = 0;
   private splitsInWindow = 0;
   /** Seconds of the range read in full so far. */
   private secondsRead = 0;
@@ -80,19 +71,6 @@ export class SyncProgress {
         : `${this.stream}: reading ${describeWindow(range)}; estimate ${estimate} records ` +
             `(rough, nothing read yet: ${cap} records per ${Math.round(maxWindowSeconds / SECONDS_PER_DAY)} days assumed).`,
     );
-  }
-
-  recordEmitted({ anomaly, placement, future }: EmittedRecord): void {
-    this.totals.records += 1;
-    this.recordsInWindow += 1;
-    if (placement === 'undated') this.totals.undatedRecords += 1;
-    else if (placement === 'outside-request') this.totals.outsideRecords += 1;
-    if (future) this.totals.futureRecords += 1;
-    if (anomaly === undefined) return;
-    this.totals.anomalies += 1;
-    if (this.totals.anomalies <= ANOMALIES_LOGGED) {
-      this.output.log('WARN', `${this.stream}: a record does not have the documented shape (${anomaly}).`);
-    }
   }
 
   get callsSoFar(): number {
@@ -134,11 +112,11 @@ export class SyncProgress {
     const calls = this.callsMade();
     this.output.log(
       'INFO',
-      `${this.stream}: ${describeWindow(window)}: ${this.recordsInWindow} records, ` +
+      `${this.stream}: ${describeWindow(window)}: ${this.totals.records - this.recordsBeforeWindow} records, ` +
         `${calls - this.callsBeforeWindow} calls, ${this.splitsInWindow} splits.`,
     );
     this.callsBeforeWindow = calls;
-    this.recordsInWindow = 0;
+    this.recordsBeforeWindow = this.totals.records;
     this.splitsInWindow = 0;
     this.updateEstimate(window, rangeEnd);
   }

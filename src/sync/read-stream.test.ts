@@ -1,3 +1,4 @@
+import type { RecordDecoder, WindowRequest } from '../wolkvox/types.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeReportsClient, type FakeRow } from '../../test-support/fake-reports-client.js';
@@ -232,9 +233,9 @@ describe('syncStream: failures', () => {
       get callsMade() {
         return client.callsMade;
       },
-      readWindow: (...args: Parameters<FakeReportsClient['readWindow']>) => {
+      async *readWindow<R>(request: WindowRequest, decode: RecordDecoder<R>, signal?: AbortSignal) {
         if (client.callsMade >= 4) throw new ConfigError('token invalid');
-        return client.readWindow(...args);
+        yield* client.readWindow(request, decode, signal);
       },
     };
     const output = new RecordingOutput();

@@ -94,6 +94,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
   const fullRefresh = params.syncMode === 'full_refresh';
   const checkpointer = new Checkpointer({
     output,
+    counts: progress.totals,
     ledger,
     start: start.checkpoint,
     horizon: earliestWallClockAt(nowMillis),
@@ -103,21 +104,19 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
     fullRefresh,
   });
   const reader = new WindowReader({
-    client,
     stream,
     offsets: new OffsetFormatter(config.timezone, nowMillis),
     ledger,
     output,
+    counts: progress.totals,
     cap,
     present,
-    onEmitted: (record) => {
-      progress.recordEmitted(record);
-      checkpointer.recordEmitted();
-    },
   });
-  const reads = new WindowReads(config.maxConcurrentRequests, (window, gate, signal) =>
-    reader.read(window, gate, signal),
-  );
+  const reads = new WindowReads(config.maxConcurrentRequests, {
+    request: (window) => reader.requestOf(window),
+    respond: (request, signal) => client.readWindow(request, stream.decode, signal),
+    consume: (window, request, response) => reader.read(window, request, response),
+  });
   // Which ends of a request the API includes, learnt from records dated exactly there.
   const includes = { from: false, to: false };
   const learn = (outcome: WindowOutcome): void => {
@@ -127,12 +126,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
 
   /** Re-reads a one-second window at the cap without the padding seconds the API is known to include. */
   const narrow = async (window: Window, outcome: WindowOutcome): Promise<WindowOutcome> => {
-    let asked: WindowRequest = {
-      report: stream.report,
-      from: window.from - 1,
-      to: window.to + 1,
-      params: stream.params,
-    };
+    let asked = reader.requestOf(window);
     let current = outcome;
     while (current.truncated && current.insideCount < cap) {
       const next = {
@@ -143,7 +137,7 @@ export async function syncStream(params: SyncParams): Promise<SyncSummary> {
       };
       if (next.from === asked.from && next.to === asked.to) break; // nothing narrower is known
       asked = next;
-      current = await reader.read(window, undefined, undefined, asked);
+      current = await reader.read(window, asked, client.readWindow(asked, stream.decode));
       learn(current);
     }
     return current;

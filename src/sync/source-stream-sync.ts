@@ -55,8 +55,8 @@ class PartitionOutput implements SyncOutput {
     private readonly value: string,
   ) {}
 
-  record(data: Record<string, unknown>): void | Promise<void> {
-    return this.stream.record(data);
+  recordBatch(records: readonly string[]): void | Promise<void> {
+    return this.stream.recordBatch(records);
   }
 
   state(streamState: Record<string, unknown>, recordCount: number): void | Promise<void> {

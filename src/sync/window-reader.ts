@@ -3,9 +3,9 @@ import type { StreamDefinition } from '../streams/definition.js';
 import { occurrenceId } from '../streams/record-shape.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
-import type { RawRecord, RecordSink, ReportsClient, WindowRequest } from '../wolkvox/types.js';
-import type { DeliveredLedger } from './delivered-ledger.js';
-import type { Gate } from './gate.js';
+import type { WindowEvent, WindowRequest } from '../wolkvox/types.js';
+import type { DecodedRow } from '../streams/record-codec.js';
+import { KNOWN, NEW, type DeliveredLedger, type ResponseCopies } from './delivered-ledger.js';
 import type { SyncOutput } from './output.js';
 
 export interface WindowOutcome {
@@ -23,25 +23,32 @@ export interface WindowOutcome {
   notFound: boolean;
 }
 
-/** What the reader reports about each record it emits. */
-export interface EmittedRecord {
-  anomaly: string | undefined;
-  /** Why the record was delivered though its date does not place it in the window, if so. */
-  placement: 'undated' | 'outside-request' | undefined;
-  /** Its date is later than the present (a skewed clock): it does not move the cursor. */
-  future: boolean;
+/** What the sync of one stream delivered so far: the window reader counts, the engine reads. */
+export interface DeliveryCounts {
+  records: number;
+  /** Records without a readable date (delivered once, by the window that returned them). */
+  undatedRecords: number;
+  /** Records dated outside the range they were requested for (delivered once, by that request). */
+  outsideRecords: number;
+  /** Records dated after the operation's present (a skewed clock): delivered, cursor not moved. */
+  futureRecords: number;
+  /** Records whose fields did not have the documented shape. */
+  anomalies: number;
 }
 
+/** Anomalies logged one by one before only the total is given (at the end of the sync). */
+export const ANOMALIES_LOGGED = 3;
+
 export interface WindowReaderOptions {
-  client: ReportsClient;
   stream: StreamDefinition;
   offsets: OffsetFormatter;
   ledger: DeliveredLedger;
   output: SyncOutput;
+  /** Counted up as records are delivered. */
+  counts: DeliveryCounts;
   cap: number;
   /** The earliest wall clock from now on: records dated later are from a skewed clock. */
   present: LocalSeconds;
-  onEmitted(record: EmittedRecord): void;
 }
 
 /** One attempt at a window's response: everything is recounted when the same request restarts. */
@@ -50,51 +57,49 @@ class Attempt {
   insideCount = 0;
   readonly dates: number[] = [];
   readonly bodyOrder = new BodyOrderTracker();
-  /** Copies so far of each content id: the k-th identical row gets the k-th occurrence id. */
-  readonly copies = new Map<string, number>();
   lastSecond: LocalSeconds | undefined;
   includesRequestFrom = false;
   includesRequestTo = false;
 
-  occurrence(contentId: string): number {
-    const k = (this.copies.get(contentId) ?? 0) + 1;
-    this.copies.set(contentId, k);
-    return k;
-  }
+  /** Copies of identical rows in this response: the k-th gets the k-th occurrence id. */
+  constructor(readonly copies: ResponseCopies) {}
 }
 
 /**
- * Reads one window: by default asks for date_ini = from - 1 and date_end = to + 1 (right whether the
- * API's ends are inclusive or not) and keeps the records dated inside the window; records dated in
- * the padding seconds belong to the neighbouring windows. A record dated outside the whole request
- * (reports that filter on another date) or not dated at all belongs to no other window: it is
- * delivered here. Records the ledger lists are skipped; the others are added to it and emitted as they
- * stream (nothing is buffered), so a restarted or re-read response never delivers one twice.
+ * Reads one window's response (asked for `request`: by default date_ini = from - 1 and date_end =
+ * to + 1, right whether the API's ends are inclusive or not) and keeps the records dated inside the
+ * window; records dated in the padding seconds belong to the neighbouring windows. A record dated
+ * outside the whole request (reports that filter on another date) or not dated at all belongs to no
+ * other window: it is delivered here. Records the ledger lists are skipped; the others are added to
+ * it and written batch by batch as the body streams (nothing is buffered beyond a batch), so a
+ * restarted or re-read response never delivers one twice.
  */
 export class WindowReader {
   constructor(private readonly options: WindowReaderOptions) {}
 
-  /** `request`: the range to ask for, when not the padded window (narrowing a one-second window). */
+  /** The request of `window`: padded by one second each side. */
+  requestOf(window: Window): WindowRequest {
+    const { stream } = this.options;
+    return { report: stream.report, from: window.from - 1, to: window.to + 1, params: stream.params };
+  }
+
+  /** Consumes `response`, the events of `request`'s response, to its end. */
   async read(
     window: Window,
-    gate?: Gate,
-    signal?: AbortSignal,
-    request?: WindowRequest,
+    request: WindowRequest,
+    response: AsyncIterable<WindowEvent<DecodedRow>>,
   ): Promise<WindowOutcome> {
-    const { client, stream } = this.options;
-    const asked = request ?? {
-      report: stream.report,
-      from: window.from - 1,
-      to: window.to + 1,
-      params: stream.params,
-    };
-    let attempt = new Attempt();
-    const sink: RecordSink = {
-      onRecord: (raw) => this.onRecord(raw, window, asked, attempt),
-      // Records the failed attempt delivered are in the ledger; the retry recounts from scratch.
-      onRestart: () => (attempt = new Attempt()),
-    };
-    const result = await client.readWindow(asked, gate ? gate.wrap(sink) : sink, signal);
+    let attempt = new Attempt(this.options.ledger.newResponse());
+    let notFound = false;
+    for await (const event of response) {
+      if (event.type === 'records') {
+        const records = this.deliver(event.records, window, request, attempt);
+        if (records.length > 0) await this.options.output.recordBatch(records);
+      } else if (event.type === 'restart') {
+        // Records the failed attempt delivered are in the ledger; the retry recounts from scratch.
+        attempt = new Attempt(this.options.ledger.newResponse());
+      } else notFound = event.result.notFound;
+    }
     return {
       truncated: attempt.rawCount >= this.options.cap,
       sample: {
@@ -105,45 +110,57 @@ export class WindowReader {
       insideCount: attempt.insideCount,
       includesRequestFrom: attempt.includesRequestFrom,
       includesRequestTo: attempt.includesRequestTo,
-      notFound: result.notFound,
+      notFound,
     };
   }
 
-  private onRecord(
-    raw: RawRecord,
+  /** The JSON texts of the records of `rows` to deliver, in body order; notes each in the ledger. */
+  private deliver(
+    rows: readonly DecodedRow[],
     window: Window,
     request: WindowRequest,
     attempt: Attempt,
-  ): void | Promise<void> {
-    const { stream, offsets, ledger, output, present } = this.options;
-    attempt.rawCount += 1;
-    const { record, id: contentId, cursorSeconds: second, anomaly } = stream.transform(raw, offsets);
-    let placement: EmittedRecord['placement'];
-    let keepUntil = request.to;
-    if (second === undefined) placement = 'undated';
-    else {
-      attempt.bodyOrder.note(second);
-      attempt.dates.push(second);
-      if (second === request.from) attempt.includesRequestFrom = true;
-      if (second === request.to) attempt.includesRequestTo = true;
-      if (second >= window.from && second <= window.to) {
-        attempt.insideCount += 1;
-        if (attempt.lastSecond === undefined || second > attempt.lastSecond) attempt.lastSecond = second;
-        keepUntil = second;
-      } else if (second >= request.from && second <= request.to)
-        return; // a neighbour's padding
-      else placement = 'outside-request';
+  ): string[] {
+    const { stream, offsets, ledger, present, counts, output } = this.options;
+    const records: string[] = [];
+    for (const row of rows) {
+      attempt.rawCount += 1;
+      const { id: contentId, members, cursorSeconds: second, anomaly } = stream.shape(row, offsets);
+      let placement: 'undated' | 'outside-request' | undefined;
+      let keepUntil = request.to;
+      if (second === undefined) placement = 'undated';
+      else {
+        attempt.bodyOrder.note(second);
+        attempt.dates.push(second);
+        if (second === request.from) attempt.includesRequestFrom = true;
+        if (second === request.to) attempt.includesRequestTo = true;
+        if (second >= window.from && second <= window.to) {
+          attempt.insideCount += 1;
+          if (attempt.lastSecond === undefined || second > attempt.lastSecond) attempt.lastSecond = second;
+          keepUntil = second;
+        } else if (second >= request.from && second <= request.to)
+          continue; // a neighbour's padding
+        else placement = 'outside-request';
+      }
+      // Returned again by a later request, a record dated outside it stays skippable while that
+      // request can be repeated.
+      const copy = ledger.firstCopy(contentId, attempt.copies, keepUntil, placement !== undefined);
+      if (copy === KNOWN) continue;
+      let id = contentId;
+      if (copy !== NEW) {
+        id = occurrenceId(contentId, copy);
+        const known = ledger.has(id);
+        if (!known || placement !== undefined) ledger.add(id, keepUntil);
+        if (known) continue;
+      }
+      counts.records += 1;
+      if (placement === 'undated') counts.undatedRecords += 1;
+      else if (placement === 'outside-request') counts.outsideRecords += 1;
+      if (second !== undefined && second > present) counts.futureRecords += 1;
+      if (anomaly !== undefined && ++counts.anomalies <= ANOMALIES_LOGGED)
+        output.log('WARN', `${stream.name}: a record does not have the documented shape (${anomaly}).`);
+      records.push(`{"id":"${id}"${members}}`);
     }
-    const k = attempt.occurrence(contentId);
-    const id = k === 1 ? contentId : occurrenceId(contentId, k);
-    if (ledger.has(id)) {
-      // Returned again by a later request: it stays skippable while that request can be repeated.
-      if (placement !== undefined) ledger.add(id, keepUntil);
-      return;
-    }
-    if (k > 1) record.id = id;
-    ledger.add(id, keepUntil);
-    this.options.onEmitted({ anomaly, placement, future: second !== undefined && second > present });
-    return output.record(record);
+    return records;
   }
 }

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { formatLocal, type LocalSeconds } from './local-time.js';
+import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from './local-time.js';
 
 /** Luxon resolves IANA zones, DST gaps and overlaps correctly; Intl alone cannot map wall clock to offset. */
 export function isValidTimeZone(name: string): boolean {
@@ -59,7 +59,8 @@ const OFFSET_PROBE_SECONDS = 3 * 3600;
  */
 export class OffsetFormatter {
   private readonly zone: IANAZone;
-  /** Per wall-clock hour: its offset, or null when the hour holds a DST change. */
+  /** Per wall-clock day, then hour: its offset, or null when it holds a DST change. */
+  private readonly dayOffsets = new Map<number, string | null>();
   private readonly hourOffsets = new Map<number, string | null>();
 
   /** `readAt`: epoch milliseconds of the read (default: after every pass of every repeated hour). */
@@ -95,17 +96,25 @@ export class OffsetFormatter {
     return (local - later * 60) * 1000 <= this.readAt ? later : Math.max(...offsets);
   }
 
+  /** The one offset of the span of `length` seconds holding `local`, or null when it holds a change. */
+  private spanOffset(cache: Map<number, string | null>, length: number, local: LocalSeconds): string | null {
+    const span = Math.floor(local / length);
+    let offset = cache.get(span);
+    if (offset === undefined) {
+      const start = this.offsetsOf(span * length);
+      const end = this.offsetsOf(span * length + length - 1);
+      offset = start.length === 1 && end.length === 1 && start[0] === end[0] ? formatOffset(start[0]!) : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(span, offset);
+    }
+    return offset;
+  }
+
   /** `text`, when given, is `local` as "YYYY-MM-DD HH:MM:SS" (saves formatting it again). */
   toIso(local: LocalSeconds, text?: string): string {
-    const hour = Math.floor(local / 3600);
-    let offset = this.hourOffsets.get(hour);
-    if (offset === undefined) {
-      const start = this.offsetsOf(hour * 3600);
-      const end = this.offsetsOf(hour * 3600 + 3599);
-      offset = start.length === 1 && end.length === 1 && start[0] === end[0] ? formatOffset(start[0]!) : null;
-      if (this.hourOffsets.size > 10_000) this.hourOffsets.clear();
-      this.hourOffsets.set(hour, offset);
-    }
+    // Zone lookups are slow (Intl): one offset per day, and per hour on the days of a change.
+    let offset = this.spanOffset(this.dayOffsets, SECONDS_PER_DAY, local);
+    if (offset === null) offset = this.spanOffset(this.hourOffsets, 3600, local);
     const wall = text !== undefined && text.length === 19 ? text : formatLocal(local);
     return `${wall.slice(0, 10)}T${wall.slice(11)}${offset ?? formatOffset(this.offsetOf(local))}`;
   }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient } from './client.js';
 import { STREAMING_THRESHOLD_BYTES } from './decode.js';
+import { parseRawRecord, type WindowResult } from './types.js';
 
 // A ~100 MB answer (the API allows 256 MB) decoded through the client from a real local server:
 // every record must arrive while memory stays far below the body's size.
@@ -62,11 +63,10 @@ afterAll(async () => {
 it('streams a ~100 MB body with bounded memory and loses no record', async () => {
   const client = createWolkvoxClient({ baseUrl, server: '0032', token: 'tok-large-body', maxRetries: 0 });
   const from = parseLocal('2026-08-12 00:00:00') ?? 0;
-  const warmUp = await client.readWindow(
-    { report: 'warm_up', from, to: from + 86_399 },
-    { onRecord: () => undefined, onRestart: () => undefined },
-  );
-  expect(warmUp.recordCount).toBe(WARM_UP_RECORD_COUNT);
+  let warmUpCount = 0;
+  for await (const event of client.readWindow({ report: 'warm_up', from, to: from + 86_399 }, parseRawRecord))
+    if (event.type === 'end') warmUpCount = event.result.recordCount;
+  expect(warmUpCount).toBe(WARM_UP_RECORD_COUNT);
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sample = () => void (peak = Math.max(peak, process.memoryUsage().rss));
@@ -74,18 +74,18 @@ it('streams a ~100 MB body with bounded memory and loses no record', async () =>
   let count = 0;
   const started = performance.now();
   try {
-    const result = await client.readWindow(
+    let result: WindowResult | undefined;
+    for await (const event of client.readWindow(
       { report: 'chat_9', from, to: from + 86_399 },
-      {
-        onRecord: () => {
-          count += 1;
-          if (count % 5_000 === 0) sample();
-        },
-        onRestart: () => {
-          throw new Error('no restart expected');
-        },
-      },
-    );
+      parseRawRecord,
+    )) {
+      if (event.type === 'restart') throw new Error('no restart expected');
+      if (event.type === 'end') result = event.result;
+      else {
+        count += event.records.length;
+        sample();
+      }
+    }
     expect(result).toEqual({ recordCount: RECORD_COUNT, notFound: false, calls: 1 });
   } finally {
     clearInterval(sampler);

@@ -8,7 +8,7 @@ import { TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
-import type { RetryEvent } from './types.js';
+import { parseRawRecord, type RetryEvent, type WindowResult } from './types.js';
 
 // Network failures (resets, refused connections, timeouts, trickling bodies) on a real local server.
 
@@ -45,12 +45,12 @@ function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
     random: () => 0.5,
     ...options,
   });
-  const { records, restarts, sink } = recordingSink();
+  const { records, restarts, drain } = recordingSink();
   return {
     client,
     records,
     restarts,
-    read: (signal?: AbortSignal) => client.readWindow(WINDOW, sink, signal),
+    read: (signal?: AbortSignal) => drain(client.readWindow(WINDOW, parseRawRecord, signal)),
   };
 }
 
@@ -59,7 +59,7 @@ function ok(response: ServerResponse) {
 }
 
 describe('network failures', () => {
-  it('a reset in the middle of the body: onRestart, then every record comes again', async () => {
+  it('a reset in the middle of the body: a restart, then every record comes again', async () => {
     const baseUrl = await serve((request, response, call) => {
       if (call > 1) return ok(response);
       const head = OK_BODY.slice(0, OK_BODY.indexOf('{"conn_id":"3"'));
@@ -195,14 +195,14 @@ describe('deadline of one call', () => {
     });
     const { client } = setup(baseUrl, { attemptDeadlineMs: 200, streamingThresholdBytes: 1 });
     let held = false;
-    const result = await client.readWindow(WINDOW, {
-      onRecord: () => {
-        if (held) return;
+    let result: WindowResult | undefined;
+    for await (const event of client.readWindow(WINDOW, parseRawRecord)) {
+      if (event.type === 'end') result = event.result;
+      else if (!held) {
         held = true;
-        return new Promise((resolve) => setTimeout(resolve, 500));
-      },
-      onRestart: () => undefined,
-    });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     await client.close();
     expect(result).toEqual({ recordCount: 5, notFound: false, calls: 1 });
   });

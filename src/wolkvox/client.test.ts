@@ -13,7 +13,7 @@ import {
   WolkvoxRequestError,
   WolkvoxRetriesExhaustedError,
 } from './errors.js';
-import { CallBudgetExhaustedError } from './types.js';
+import { CallBudgetExhaustedError, parseRawRecord } from './types.js';
 
 let ORIGIN = '';
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
@@ -46,8 +46,8 @@ function setup(options: Partial<WolkvoxClientOptions> = {}) {
     random: () => 0.5,
     ...options,
   });
-  const { records, restarts, sink } = recordingSink();
-  const read = () => client.readWindow(WINDOW, sink);
+  const { records, restarts, drain } = recordingSink();
+  const read = () => drain(client.readWindow(WINDOW, parseRawRecord));
   return { client, clock, sleeps, records, restarts, read };
 }
 
@@ -286,7 +286,7 @@ describe('answers', () => {
     expect(restarts).toEqual([]);
   });
 
-  it('a large body with code 500 after data: the sink restarts before the records come again', async () => {
+  it('a large body with code 500 after data: a restart before the records come again', async () => {
     api()
       .get(PATH)
       .reply(200, new Parts([`{"data":${JSON.stringify(RECORDS)}`, ',"code":500}']))
@@ -357,7 +357,7 @@ describe('retries', () => {
     expect(sleeps).toEqual([1000, 2000]); // full jitter at random() = 0.5 of 2 s, then 4 s
   });
 
-  it('calls onRestart before retrying a failure that came after the body started', async () => {
+  it('yields a restart before retrying a failure that came after the body started', async () => {
     api().get(PATH).reply(200, '{"code":200,"data":[{"conn_id":"1"},').get(PATH).reply(200, OK);
     const { read, restarts, records } = setup({ streamingThresholdBytes: 1 });
     expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 2 });
@@ -367,7 +367,7 @@ describe('retries', () => {
     expect(records).toEqual([{ conn_id: '1' }, ...RECORDS]);
   });
 
-  it('does not call onRestart for a failure before any body', async () => {
+  it('yields no restart for a failure before any body', async () => {
     api().get(PATH).reply(503, '').get(PATH).reply(200, OK);
     const { read, restarts } = setup();
     await read();
@@ -537,11 +537,7 @@ describe('abort', () => {
     api().get(PATH).reply(503, '');
     const controller = new AbortController();
     const { client } = setup({ sleep: undefined, now: undefined, random: () => 1 });
-    const reading = client.readWindow(
-      WINDOW,
-      { onRecord: () => undefined, onRestart: () => undefined },
-      controller.signal,
-    );
+    const reading = recordingSink().drain(client.readWindow(WINDOW, parseRawRecord, controller.signal));
     setTimeout(() => controller.abort(new Error('stop sleeping')), 100);
     await expect(reading).rejects.toThrow('stop sleeping');
   });

@@ -6,11 +6,12 @@ import { formatLocal } from '../time/local-time.js';
 import { charsetOf } from './charset.js';
 import { AttemptDeadline } from './deadline.js';
 import {
+  bodyElements,
   CompressedBodyError,
-  decodeBody,
   envelopeDetail,
   envelopeStatus,
   isSuccessStatus,
+  jsonParseProblem,
   MalformedBodyError,
   readErrorDetail,
   type Envelope,
@@ -29,8 +30,9 @@ import { authHeaders, normaliseServer, reportUrl } from './server.js';
 import {
   CallBudgetExhaustedError,
   type ClientObserver,
-  type RecordSink,
+  type RecordDecoder,
   type ReportsClient,
+  type WindowEvent,
   type WindowRequest,
   type WindowResult,
 } from './types.js';
@@ -80,7 +82,7 @@ export function createWolkvoxClient(options: WolkvoxClientOptions): WolkvoxClien
   return new WolkvoxReportsClient(options);
 }
 
-/** How one attempt ended when it did not throw. `bodyStarted`: records were handed to the sink. */
+/** How one attempt ended when it did not throw. `bodyStarted`: records were yielded. */
 type Attempt =
   { result: Omit<WindowResult, 'calls'> } | { failure: WolkvoxUnavailableError; bodyStarted: boolean };
 
@@ -90,12 +92,11 @@ interface AttemptContext {
   /** The URL without its query, for messages. */
   endpoint: string;
   report: string;
-  sink: RecordSink;
   signal: AbortSignal | undefined;
   deadline: AttemptDeadline;
 }
 
-/** A failure while reading the body from the network, told apart from a failure of the sink. */
+/** A failure while reading the body from the network, told apart from any other. */
 class BodyReadError extends Error {}
 
 class WolkvoxReportsClient implements WolkvoxClient {
@@ -152,38 +153,44 @@ class WolkvoxReportsClient implements WolkvoxClient {
     return this.#windows1252Responses;
   }
 
-  async readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult> {
+  async *readWindow<R>(
+    request: WindowRequest,
+    decode: RecordDecoder<R>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<WindowEvent<R>, void, undefined> {
     const url = reportUrl(this.#baseUrl, request);
     const endpoint = url.slice(0, url.indexOf('?'));
     let started: number | undefined; // when the first attempt got its turn
     let calls = 0;
     for (let attempts = 1; ; attempts += 1) {
       let attempt: Attempt;
+      const release = await this.#limiter.acquire(signal);
       try {
-        attempt = await this.#limiter.run(() => {
-          this.#spendCall();
-          calls += 1;
-          started ??= this.#now();
-          // No attempt may outlive the window's retry allowance.
-          const allowanceLeftMs = this.#retry.maxTotalMs - (this.#now() - started);
-          const deadline = new AttemptDeadline(
-            Math.max(1, Math.min(this.#attemptDeadlineMs, allowanceLeftMs)),
-          );
-          return this.#attempt({ url, endpoint, report: request.report, sink, signal, deadline }).finally(
-            () => deadline.clear(),
-          );
-        }, signal);
+        this.#spendCall();
+        calls += 1;
+        started ??= this.#now();
+        // No attempt may outlive the window's retry allowance.
+        const allowanceLeftMs = this.#retry.maxTotalMs - (this.#now() - started);
+        const deadline = new AttemptDeadline(Math.max(1, Math.min(this.#attemptDeadlineMs, allowanceLeftMs)));
+        try {
+          attempt = yield* this.#attempt({ url, endpoint, report: request.report, signal, deadline }, decode);
+        } finally {
+          deadline.clear();
+        }
       } catch (error) {
         if (error instanceof WolkvoxQuotaError) this.#observer.onQuotaSpent?.({ request });
         throw error;
+      } finally {
+        release();
       }
       if ('result' in attempt) {
         if (attempts > 1) this.#observer.onRecovered?.({ request, attempts });
-        return { ...attempt.result, calls };
+        yield { type: 'end', result: { ...attempt.result, calls } };
+        return;
       }
       signal?.throwIfAborted();
       const { failure, bodyStarted } = attempt;
-      const elapsedMs = this.#now() - started!;
+      const elapsedMs = this.#now() - started;
       const decision = decideRetry(
         { attempts, elapsedMs, retryAfterMs: failure.retryAfterMs },
         this.#retry,
@@ -201,7 +208,10 @@ class WolkvoxReportsClient implements WolkvoxClient {
         retryAtMs: this.#now() + decision.delayMs,
       });
       if (bodyStarted) {
-        sink.onRestart({ attempt: attempts, delayMs: decision.delayMs, reason: failure.reason });
+        yield {
+          type: 'restart',
+          info: { attempt: attempts, delayMs: decision.delayMs, reason: failure.reason },
+        };
       }
       await this.#sleep(decision.delayMs, signal).catch((error: unknown) => {
         signal?.throwIfAborted(); // an abort rejects with the signal's reason, wherever it lands
@@ -225,7 +235,10 @@ class WolkvoxReportsClient implements WolkvoxClient {
     this.#callsMade += 1;
   }
 
-  async #attempt(context: AttemptContext): Promise<Attempt> {
+  async *#attempt<R>(
+    context: AttemptContext,
+    decode: RecordDecoder<R>,
+  ): AsyncGenerator<WindowEvent<R>, Attempt, undefined> {
     const { url, signal, deadline } = context;
     const abort = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     let response: Dispatcher.ResponseData;
@@ -245,7 +258,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     const charset = charsetOf(headers['content-type']);
     try {
       if (statusCode >= 200 && statusCode < 300) {
-        return await this.#readRecords(body, context, charset, headers['content-encoding']);
+        return yield* this.#readRecords(body, context, decode, charset, headers['content-encoding']);
       }
       // The status alone classifies the answer if its short body cannot be read in time.
       const { detail, body: bodyKind } = await readErrorDetail(body, charset).catch(() => ({
@@ -270,28 +283,34 @@ class WolkvoxReportsClient implements WolkvoxClient {
     }
   }
 
-  async #readRecords(
+  async *#readRecords<R>(
     body: AsyncIterable<Uint8Array>,
     context: AttemptContext,
+    decode: RecordDecoder<R>,
     charset: string | undefined,
     contentEncoding: string | string[] | undefined,
-  ): Promise<Attempt> {
-    const { sink, deadline, report } = context;
+  ): AsyncGenerator<WindowEvent<R>, Attempt, undefined> {
+    const { deadline, report } = context;
     let recordCount = 0;
-    const onRecord: RecordSink['onRecord'] = (record) => {
-      recordCount += 1;
-      const pending = sink.onRecord(record);
-      if (!pending) return;
-      // Time spent waiting on the consumer is not the API's: the deadline does not count it.
-      deadline.pause();
-      return pending.finally(() => deadline.resume());
-    };
     let envelope: Envelope;
     try {
-      envelope = await decodeBody(tagReadErrors(body), onRecord, {
+      const elements = bodyElements(tagReadErrors(body), {
         streamingThreshold: this.#streamingThreshold,
         charset,
       });
+      for (;;) {
+        const next = await elements.next();
+        if (next.done === true) {
+          envelope = next.value;
+          break;
+        }
+        const records = decodeAll(next.value, decode);
+        recordCount += records.length;
+        // Time spent waiting on the consumer is not the API's: the deadline does not count it.
+        deadline.pause();
+        yield { type: 'records', records };
+        deadline.resume();
+      }
     } catch (error) {
       const bodyStarted = recordCount > 0;
       if (error instanceof BodyReadError || (deadline.expired && error instanceof MalformedBodyError)) {
@@ -305,7 +324,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
         return { failure: new WolkvoxUnavailableError(reason, 'malformed-body'), bodyStarted };
       }
       if (error instanceof CompressedBodyError) throw compressedBody(context, contentEncoding);
-      throw error; // the sink's own failure (or an abort): not ours to retry
+      throw error; // an abort, or a fault of this code: not ours to retry
     }
     if (envelope.fallbackBytes > 0) this.#windows1252Responses += 1;
     const status = envelopeStatus(envelope.code);
@@ -374,6 +393,20 @@ class WolkvoxReportsClient implements WolkvoxClient {
       { cause: failure },
     );
   }
+}
+
+/** The records of a batch of element texts; a text that is not valid JSON makes the body malformed. */
+function decodeAll<R>(texts: readonly string[], decode: RecordDecoder<R>): R[] {
+  const records = new Array<R>(texts.length);
+  for (let index = 0; index < texts.length; index++) {
+    try {
+      records[index] = decode(texts[index]!);
+    } catch (error) {
+      if (error instanceof SyntaxError) throw new MalformedBodyError(jsonParseProblem(error));
+      throw error;
+    }
+  }
+  return records;
 }
 
 /** A duration for people: "75 seconds", "10 minutes", "0.2 seconds", "1 second". */

@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bodyElements,
   CompressedBodyError,
-  decodeBody,
   envelopeDetail,
+  type DecodeOptions,
+  type Envelope,
   MalformedBodyError,
   readErrorDetail,
 } from './decode.js';
-import type { RawRecord } from './types.js';
+import { parseRawRecord, type RawRecord } from './types.js';
 
 /** The body in chunks of `size` bytes (a multi-byte character may be split across two chunks). */
 async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
@@ -21,11 +23,29 @@ async function* chunkedBytes(bytes: Uint8Array, size: number): AsyncGenerator<Ui
 
 const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
 
+/** Every element handed out, parsed (a text that is not JSON is a malformed body, as in the client). */
 async function decodeAll(text: string, threshold: number, chunkSize = 7) {
+  return decodeChunks(chunked(text, chunkSize), { streamingThreshold: threshold });
+}
+
+async function decodeChunks(chunks: AsyncIterable<Uint8Array>, options: DecodeOptions) {
   const records: RawRecord[] = [];
-  const envelope = await decodeBody(chunked(text, chunkSize), (record) => void records.push(record), {
-    streamingThreshold: threshold,
-  });
+  const elements = bodyElements(chunks, options);
+  let envelope: Envelope;
+  for (;;) {
+    const next = await elements.next();
+    if (next.done === true) {
+      envelope = next.value;
+      break;
+    }
+    for (const element of next.value) {
+      try {
+        records.push(parseRawRecord(element));
+      } catch {
+        throw new MalformedBodyError('an element is not valid JSON');
+      }
+    }
+  }
   return { records, envelope };
 }
 
@@ -100,8 +120,7 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
     // "Peña" with ñ = 0xF1, "€" = 0x80 and "…" = 0x85 in Windows-1252.
     const bytes = Buffer.from('{"code":200,"data":[{"name":"Pe\xf1a \x80 \x85"}]}', 'latin1');
     for (const charset of ['iso-8859-1', 'windows-1252', 'latin1']) {
-      const records: RawRecord[] = [];
-      const envelope = await decodeBody(chunkedBytes(bytes, 3), (record) => void records.push(record), {
+      const { records, envelope } = await decodeChunks(chunkedBytes(bytes, 3), {
         streamingThreshold: threshold,
         charset,
       });
@@ -120,8 +139,7 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
       Buffer.from('ez"}]}'),
     ]);
     for (const size of [1, 2, 3, 5, 64]) {
-      const records: RawRecord[] = [];
-      const envelope = await decodeBody(chunkedBytes(bytes, size), (record) => void records.push(record), {
+      const { records, envelope } = await decodeChunks(chunkedBytes(bytes, size), {
         streamingThreshold: threshold,
       });
       expect(records).toEqual([{ a: 'Gómez' }, { b: 'Peña' }, { c: 'Núñez' }]);
@@ -132,9 +150,9 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
   it('refuses a gzip body, naming the encoding', async () => {
     const { gzipSync } = await import('node:zlib');
     const bytes = gzipSync('{"code":200,"data":[]}');
-    await expect(
-      decodeBody(chunkedBytes(bytes, 4), () => undefined, { streamingThreshold: threshold }),
-    ).rejects.toThrow(CompressedBodyError);
+    await expect(decodeChunks(chunkedBytes(bytes, 4), { streamingThreshold: threshold })).rejects.toThrow(
+      CompressedBodyError,
+    );
   });
 
   it.each([
@@ -157,7 +175,7 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
     }
   });
 
-  it('pauses while onRecord is pending (backpressure) and resumes when it settles', async () => {
+  it('reads no further while the consumer does not pull (backpressure)', async () => {
     const records = Array.from({ length: 50 }, (_, i) => ({ conn_id: `c${i}`, pad: 'x'.repeat(50) }));
     const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
     let pulled = 0;
@@ -167,23 +185,16 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
         yield bytes.subarray(offset, offset + 100);
       }
     }
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const seen: RawRecord[] = [];
-    const decoding = decodeBody(
-      body(),
-      (record) => {
-        seen.push(record);
-        return seen.length === 1 ? released : undefined;
-      },
-      { streamingThreshold: threshold },
-    );
+    const elements = bodyElements(body(), { streamingThreshold: threshold });
+    const first = await elements.next();
+    const seen = first.done === true ? [] : first.value.map(parseRawRecord);
+    const pulledAtFirst = pulled;
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toHaveLength(1);
-    // Streaming stops pulling the body; the whole path has already read it (it is under the threshold).
+    expect(pulled).toBe(pulledAtFirst);
+    // Streaming hands out the first chunks' records; the whole path reads the body first (under the threshold).
     if (threshold === PATHS.streaming) expect(pulled).toBeLessThan(5);
-    release();
-    await decoding;
+    else expect(pulled).toBe(Math.ceil(bytes.length / 100));
+    for await (const batch of elements) seen.push(...batch.map(parseRawRecord));
     expect(seen).toEqual(records);
   });
 });
@@ -229,7 +240,7 @@ describe('decodeBody, both paths', () => {
     );
   });
 
-  it('streaming, a failing code after data: records were handed out (the client restarts the sink)', async () => {
+  it('streaming, a failing code after data: records were handed out (the client yields a restart)', async () => {
     const data = [{ conn_id: 'a' }, { conn_id: 'b' }];
     const body = JSON.stringify({ data, code: 500 });
     const whole = await decodeAll(body, PATHS.whole);

@@ -1,13 +1,12 @@
 import { BodyTextDecoder } from './charset.js';
 import type { BodyKind } from './errors.js';
-import type { RawRecord } from './types.js';
 
 /**
  * Decoding of a Reports Manager body: `{"code": 200, "error": null, "msg": "...", "data": [...] | {...}}`.
- * Bodies reach 256 MB, so a large one is never held whole: up to a threshold the chunks are kept and
- * parsed at once with JSON.parse (fastest); past it, EnvelopeSplitter below cuts the stream into
- * complete elements of `data`, handed out chunk by chunk. (stream-json did this first; its tokenizer
- * took a fifth of a backfill's CPU, the splitter runs at JSON.parse speed: see README, Performance.)
+ * Bodies reach 256 MB, so none is held whole: EnvelopeSplitter below cuts the text, chunk by chunk,
+ * into the texts of the elements of `data`, which the consumer's decoder turns into records.
+ * (stream-json did this first; its tokenizer took a fifth of a backfill's CPU, the splitter runs at
+ * native string-search speed: see README, Performance.)
  */
 
 /** The body is not JSON, is truncated, or is not shaped like the envelope: another attempt may do better. */
@@ -56,8 +55,6 @@ export function isSuccessStatus(status: number | undefined): boolean {
   return status === 0 || (status !== undefined && status >= 200 && status < 300);
 }
 
-export type RecordHandler = (record: RawRecord) => void | Promise<void>;
-
 export const STREAMING_THRESHOLD_BYTES = 1024 * 1024;
 
 /** Non-2xx bodies are short messages; a cap keeps a misbehaving proxy from filling memory. */
@@ -73,94 +70,57 @@ function notAnObject(where: string): MalformedBodyError {
 }
 
 /**
- * Hands every record of the body to `onRecord` in body order, awaiting it when it returns a promise
- * (decoding, and so reading, pauses meanwhile). Returns the envelope's other fields.
+ * The elements of the body's `data` as batches of their JSON texts, in body order, at most one batch
+ * per chunk of the body; returns the envelope's other fields. Each text is one complete element
+ * that starts with `{`, checked only for its brackets and strings: the consumer's decoder parses it.
+ * Nothing is read from `body` while the consumer does not pull (backpressure).
  *
- * Records are handed out only while the envelope's `code` is success or not yet known: a body up to
- * the streaming threshold is parsed whole, so its code is known first; a larger one hands records
- * out as they stream, and its code is known first when it precedes `data` (Wolkvox's order). Only
- * a large body whose failing `code` follows `data` has handed records out before it is rejected
- * (the client then restarts the sink, see RecordSink.onRestart).
+ * A body up to the streaming threshold is read whole before any element goes out, so a broken or
+ * failing small body hands out nothing. A larger body hands elements out as they complete, under a
+ * success `code` or one not yet read: Wolkvox sends `code` before `data`, so only a large body whose
+ * failing `code` follows `data` (never seen) hands out elements before it is rejected (the client
+ * then tells its consumer of a restart). Memory stays bounded: the splitter keeps only the element
+ * in progress between chunks.
  * Throws MalformedBodyError for a body that is not the envelope, CompressedBodyError for gzip bytes.
  */
-export async function decodeBody(
+export async function* bodyElements(
   body: AsyncIterable<Uint8Array>,
-  onRecord: RecordHandler,
   options: DecodeOptions = {},
-): Promise<Envelope> {
+): AsyncGenerator<string[], Envelope, undefined> {
   const threshold = options.streamingThreshold ?? STREAMING_THRESHOLD_BYTES;
   const text = new BodyTextDecoder(options.charset);
-  const chunks = body[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
+  const splitter = new EnvelopeSplitter();
   let size = 0;
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) return decodeWhole(Buffer.concat(head, size), text, onRecord);
-    if (size === 0) refuseCompressed(next.value);
-    head.push(next.value);
-    size += next.value.length;
-    if (size >= threshold)
-      return decodeStreaming(head, { [Symbol.asyncIterator]: () => chunks }, text, onRecord);
+  for await (const chunk of body) {
+    if (size === 0) refuseCompressed(chunk);
+    size += chunk.length;
+    splitter.feed(text.decode(chunk));
+    if (size >= threshold) {
+      const ready = splitter.take();
+      if (ready.length > 0) yield ready;
+    }
   }
+  const tail = text.end();
+  if (tail) splitter.feed(tail);
+  splitter.end();
+  const ready = splitter.take();
+  if (ready.length > 0) yield ready;
+  return { ...splitter.envelope, fallbackBytes: text.fallbackBytes };
 }
 
 function refuseCompressed(first: Uint8Array): void {
   if (first[0] === 0x1f && first[1] === 0x8b) throw new CompressedBodyError();
 }
 
-async function decodeWhole(bytes: Buffer, text: BodyTextDecoder, onRecord: RecordHandler): Promise<Envelope> {
-  let document: unknown;
-  try {
-    document = JSON.parse(text.decode(bytes) + text.end());
-  } catch (error) {
-    throw new MalformedBodyError(jsonParseProblem(error));
-  }
-  if (!isObject(document)) throw notAnObject('the body');
-  const { code, error, msg, data } = document;
-  const records = Array.isArray(data) ? data : isObject(data) ? [data] : [];
-  for (const record of records) if (!isObject(record)) throw notAnObject('an element of `data`');
-  if (isSuccessStatus(envelopeStatus(code))) {
-    for (const record of records as RawRecord[]) {
-      const pending = onRecord(record);
-      if (pending) await pending;
-    }
-  }
-  const hasData = Array.isArray(data) || isObject(data);
-  return { code, error, msg, hasData, fallbackBytes: text.fallbackBytes };
-}
-
 /**
  * JSON.parse's complaint without the piece of body it quotes: a cut-off snippet could hold part of a
  * secret that redaction would no longer recognise.
  */
-function jsonParseProblem(error: unknown): string {
+export function jsonParseProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   if (/end of JSON input/i.test(message)) return 'the JSON ends early';
   const position = /position (\d+)/.exec(message)?.[1];
   return position === undefined ? 'not valid JSON' : `not valid JSON at character ${position}`;
-}
-
-async function decodeStreaming(
-  head: Uint8Array[],
-  rest: AsyncIterable<Uint8Array>,
-  text: BodyTextDecoder,
-  onRecord: RecordHandler,
-): Promise<Envelope> {
-  const splitter = new EnvelopeSplitter();
-  // Chunk by chunk, so at most one chunk's records wait in memory for a slow sink.
-  for (const chunk of head.splice(0)) {
-    splitter.feed(text.decode(chunk));
-    await splitter.handOut(onRecord);
-  }
-  for await (const chunk of rest) {
-    splitter.feed(text.decode(chunk));
-    await splitter.handOut(onRecord);
-  }
-  const tail = text.end();
-  if (tail) splitter.feed(tail);
-  splitter.end();
-  await splitter.handOut(onRecord);
-  return { ...splitter.envelope, fallbackBytes: text.fallbackBytes };
 }
 
 const QUOTE = 0x22;
@@ -186,9 +146,9 @@ function malformed(detail = 'not valid JSON'): MalformedBodyError {
 
 /**
  * Splits a streamed envelope without tokenizing it: a scan that only follows strings and brackets
- * finds where each element of `data` begins and ends, and every run of complete elements is parsed
- * by one JSON.parse call (native speed). Text is kept only from the element, key or member value in
- * progress on; everything before it is dropped after each chunk.
+ * finds where each element of `data` begins and ends and hands out its text (the consumer parses it,
+ * often without JSON.parse, see src/streams/record-codec.ts). Text is kept only from the element, key
+ * or member value in progress on; everything before it is dropped after each chunk.
  */
 class EnvelopeSplitter {
   readonly envelope: Omit<Envelope, 'fallbackBytes'> = {
@@ -197,9 +157,10 @@ class EnvelopeSplitter {
     msg: undefined,
     hasData: false,
   };
-  /** `code` was read, and it is not success: records are dropped instead of handed out. */
+  /** `code` was read, and it is not success: elements are dropped instead of handed out. */
   #failed = false;
-  #ready: RawRecord[] = [];
+  /** Texts of the complete elements not yet taken. */
+  #ready: string[] = [];
   #text = '';
   #depth = 0;
   #inString = false;
@@ -209,8 +170,6 @@ class EnvelopeSplitter {
   #valueStart = -1;
   #inDataList = false;
   #elementStart = -1;
-  #batchStart = -1;
-  #batchEnd = -1;
   #needComma = false;
   #afterComma = false;
   /** The member value in progress was the data list, now closed: only `,` or `}` may follow. */
@@ -252,7 +211,6 @@ class EnvelopeSplitter {
           if (c === OPEN_OBJECT) {
             if (this.#needComma) throw malformed();
             this.#elementStart = i;
-            if (this.#batchStart < 0) this.#batchStart = i;
             this.#afterComma = false;
             depth++;
           } else if (c === COMMA) {
@@ -262,7 +220,6 @@ class EnvelopeSplitter {
           } else if (c === CLOSE_ARRAY) {
             if (this.#afterComma) throw malformed();
             depth--;
-            this.#flush(text);
             this.#inDataList = false;
             this.#afterList = true;
           } else if (!isSpace(c)) throw notAnObject('an element of `data`');
@@ -274,7 +231,7 @@ class EnvelopeSplitter {
         else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
           depth--;
           if (depth === 2 && this.#inDataList) {
-            this.#batchEnd = i + 1;
+            this.#ready.push(text.slice(this.#elementStart, i + 1));
             this.#elementStart = -1;
             this.#needComma = true;
           }
@@ -337,7 +294,6 @@ class EnvelopeSplitter {
       }
     }
     this.#depth = depth;
-    this.#flush(text);
     this.#keep(text);
   }
 
@@ -346,14 +302,11 @@ class EnvelopeSplitter {
     if (this.#state !== 'done' || this.#inString) throw malformed('the JSON ends early');
   }
 
-  async handOut(onRecord: RecordHandler): Promise<void> {
-    const records = this.#ready;
+  /** The texts of the elements completed since the last call; none under a failing `code`. */
+  take(): string[] {
+    const ready = this.#ready;
     this.#ready = [];
-    if (this.#failed) return;
-    for (const record of records) {
-      const pending = onRecord(record);
-      if (pending) await pending;
-    }
+    return this.#failed ? [] : ready;
   }
 
   #endMember(text: string, end: number): void {
@@ -376,22 +329,8 @@ class EnvelopeSplitter {
     else if (this.#key === 'msg') this.envelope.msg = value;
     else if (this.#key === 'data' && isObject(value)) {
       this.envelope.hasData = true;
-      this.#ready.push(value);
+      this.#ready.push(text.slice(start, end).trim());
     }
-  }
-
-  /** Parses the complete elements scanned so far, all in one JSON.parse. */
-  #flush(text: string): void {
-    if (this.#batchStart < 0 || this.#batchEnd <= this.#batchStart) return;
-    let elements: unknown[];
-    try {
-      elements = JSON.parse(`[${text.slice(this.#batchStart, this.#batchEnd)}]`) as unknown[];
-    } catch (error) {
-      throw malformed(jsonParseProblem(error));
-    }
-    for (const element of elements) this.#ready.push(element as RawRecord);
-    this.#batchStart = this.#elementStart;
-    this.#batchEnd = -1;
   }
 
   /** Drops the text no longer needed: everything before the key, value or element in progress. */
@@ -402,7 +341,7 @@ class EnvelopeSplitter {
       if (text.length - this.#valueStart > MEMBER_CAP_CHARS && this.#key !== 'data') this.#skipping = true;
       else from = Math.min(from, this.#valueStart);
     }
-    if (this.#batchStart >= 0) from = Math.min(from, this.#batchStart);
+    if (this.#elementStart >= 0) from = Math.min(from, this.#elementStart);
     if (from === text.length && this.#inString) {
       // An escaping backslash may end this chunk: keep the run of them.
       while (from > 0 && text.charCodeAt(from - 1) === BACKSLASH) from--;
@@ -411,8 +350,6 @@ class EnvelopeSplitter {
     const shift = (index: number) => (index >= 0 ? index - from : index);
     this.#keyStart = shift(this.#keyStart);
     this.#valueStart = shift(this.#valueStart);
-    this.#batchStart = shift(this.#batchStart);
-    this.#batchEnd = shift(this.#batchEnd);
     this.#elementStart = shift(this.#elementStart);
   }
 }

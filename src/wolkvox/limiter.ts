@@ -1,5 +1,5 @@
 /**
- * Runs at most `limit` tasks at once; the others wait their turn in order. Wolkvox allows two
+ * Lets at most `limit` holders in at once; the others wait their turn in order. Wolkvox allows two
  * requests per token at a time, shared with every other user of the token, so this is a hard bound.
  * Hand-written (not p-limit) because a waiting turn must be cancellable by an AbortSignal.
  */
@@ -9,13 +9,18 @@ export class Limiter {
 
   constructor(readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Waits for a slot (in arrival order) and returns the function that frees it; calling it again
+   * does nothing. Rejects with the signal's reason if it aborts while waiting (no slot is taken).
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
     await this.#acquire(signal);
-    try {
-      return await task();
-    } finally {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       this.#release();
-    }
+    };
   }
 
   #acquire(signal: AbortSignal | undefined): Promise<void> {

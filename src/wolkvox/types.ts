@@ -53,16 +53,27 @@ export interface ClientObserver {
   onQuotaSpent?(event: { request: WindowRequest }): void;
 }
 
-/** Where a window's records go while its body is decoded. */
-export interface RecordSink {
-  /** Called once per record, in body order. A returned promise pauses decoding (backpressure). */
-  onRecord(record: RawRecord): void | Promise<void>;
-  /**
-   * The attempt failed after `onRecord` may have been called; the same request starts again after
-   * `delayMs`. Records handed out by the failed attempt will come again.
-   */
-  onRestart(info: RestartInfo): void;
-}
+/**
+ * Turns the JSON text of one element of `data` (a complete object's text, as the body has it) into
+ * the record its consumer works with. It runs in the client, as the body streams, so that a body
+ * whose text is not valid JSON is retried like any other broken body: it throws SyntaxError for
+ * such text (as JSON.parse does).
+ */
+export type RecordDecoder<R> = (text: string) => R;
+
+/** The default decoder: the element parsed by JSON.parse. */
+export const parseRawRecord: RecordDecoder<RawRecord> = (text) => JSON.parse(text) as RawRecord;
+
+/**
+ * What a window's response yields, in order: batches of records as the body streams (one per
+ * chunk of the body at most), a `restart` when an attempt failed after records were yielded (the
+ * same request starts again after `info.delayMs`, and its records come again from the first), and
+ * one `end` with the call's result.
+ */
+export type WindowEvent<R> =
+  | { type: 'records'; records: R[] }
+  | { type: 'restart'; info: RestartInfo }
+  | { type: 'end'; result: WindowResult };
 
 export interface WindowResult {
   /** Records handed to the sink by the attempt that succeeded. */
@@ -79,11 +90,18 @@ export interface WindowResult {
 /** What the sync engine needs from the Wolkvox client. */
 export interface ReportsClient {
   /**
-   * Streams one window's records into `sink`, retrying transient failures. Throws a ConnectorError
-   * (config, system or transient) when it gives up, or CallBudgetExhaustedError before a call that
-   * would exceed the per-sync budget.
+   * One window's response, pulled: nothing is requested before the first `next()`, and the body is
+   * read only as fast as the consumer pulls (time spent waiting on the consumer does not count
+   * against the call's deadline). Retries transient failures. The iteration throws a
+   * ConnectorError (config, system or transient) when the client gives up, or
+   * CallBudgetExhaustedError before a call that would exceed the per-sync budget. Ending the
+   * iteration early (return) releases the connection.
    */
-  readWindow(request: WindowRequest, sink: RecordSink, signal?: AbortSignal): Promise<WindowResult>;
+  readWindow<R>(
+    request: WindowRequest,
+    decode: RecordDecoder<R>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<WindowEvent<R>, void, undefined>;
   /** Calls made so far by this client (each costs one unit of the operation's daily quota). */
   readonly callsMade: number;
 }

@@ -46,12 +46,14 @@ async function probeWith(client: WolkvoxClient, config: ConnectorConfig): Promis
   const to = wallClockAt(config.timezone, Date.now());
   const from = to - CHECK_WINDOW_SECONDS;
   let records = 0;
-  const result = await client.readWindow(
-    { report: transfers.report, from, to },
-    { onRecord: () => void records++, onRestart: () => undefined },
-  );
+  let notFound = false;
+  for await (const event of client.readWindow({ report: transfers.report, from, to }, transfers.decode)) {
+    if (event.type === 'records') records += event.records.length;
+    else if (event.type === 'restart') records = 0;
+    else notFound = event.result.notFound;
+  }
   const where = `Wolkvox server ${config.server}`;
-  if (result.notFound) {
+  if (notFound) {
     return (
       `Connected to ${where}; it holds no transfers (${transfers.report}) between ${formatLocal(from)} and ` +
       `${formatLocal(to)}. Wolkvox answers the same way when the report is not enabled for the operation: ` +
