@@ -48,9 +48,7 @@ CMD ["--preset", "quiet", "--seed", "7", "--days", "14", "--end", "2026-01-14"]
 # --- runtime: the connector -------------------------------------------------------------------------------
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
-# V8 sizes its heap for the machine, not for the ~20 MB the connector keeps live: a 4 MB young
-# generation and a capped old one hold a backfill's peak RSS under 150 MB at no measured cost in speed.
-ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=256"
+# No NODE_OPTIONS heap flags: `read` applies its own (src/cli/heap.ts), in the image as everywhere.
 # Like Airbyte's own images: user airbyte, uid/gid 1000, owning /airbyte. The base image's user node
 # already has uid/gid 1000, so it is renamed rather than a second user added with the same ids.
 RUN groupmod --new-name airbyte node \

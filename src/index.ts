@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from './cli/main.js';
+import { fileURLToPath } from 'node:url';
+import { runWithHeapSettings } from './cli/heap.js';
 
-process.exitCode = await main(process.argv.slice(2));
+// `read` runs in a process with the heap settings it needs (see heap.ts); the rest is loaded only where it runs.
+const restarted = await runWithHeapSettings(process.argv[2], fileURLToPath(import.meta.url));
+process.exitCode = restarted ?? (await (await import('./cli/main.js')).main(process.argv.slice(2)));

@@ -8,6 +8,9 @@ import type { RawRecord } from '../src/wolkvox/types.js';
  */
 export function shapedRecord(stream: StreamDefinition, raw: RawRecord, offsets: OffsetFormatter) {
   const shaped = stream.shape(stream.decode(JSON.stringify(raw)), offsets);
-  const record = JSON.parse(`{"id":"${shaped.id}"${shaped.members}}`) as Record<string, unknown>;
+  const record = JSON.parse(`${shaped.head ?? '{'}"id":"${shaped.id}"${shaped.members}}`) as Record<
+    string,
+    unknown
+  >;
   return { ...shaped, record };
 }

@@ -6,8 +6,16 @@ import type { DecodedRow } from './record-codec.js';
 export interface ShapedRecord {
   /** The content id (the primary key; identical rows get occurrence ids from it, see occurrenceId). */
   id: string;
-  /** The record's JSON members after `id`, each led by a comma: the record is `{"id":"<id>"` + members + `}`. */
+  /**
+   * The record's JSON members after `id`, each led by a comma: the record is
+   * `{"id":"<id>"` + members + `}`, or head + `"id":"<id>"` + members + `}` when there is a head.
+   */
   members: string;
+  /**
+   * The JSON text before the `id` member when it is not just `{`: JSON.stringify writes an
+   * object's integer-like keys first (an undeclared API field named "0" comes before `id`).
+   */
+  head?: string | undefined;
   /** The cursor as LocalSeconds; undefined when absent or unreadable. */
   cursorSeconds: number | undefined;
   /** Why the API record did not have the documented shape, if it did not. */

@@ -62,9 +62,6 @@ const CLOSE_OBJECT = 0x7d;
 /** Escaped values repeat (names); their canonical texts are kept up to this many. */
 const CANONICAL_CACHE_SIZE = 10_000;
 
-/** `{"id":"` + 32 hex digits + `"`: what JSON.stringify writes before the record's other members. */
-const ID_MEMBER_LENGTH = '{"id":"'.length + 32 + 1;
-
 /**
  * The codec of a stream: `general` is its transform of a parsed object (the definition of the
  * record); the fast path writes the same bytes for flat elements of `layout`. Throws nothing at
@@ -151,9 +148,22 @@ export function createRecordCodec(
     shape: (row, offsets) => {
       if (Array.isArray(row)) return shapeFlat(row, offsets);
       const { record, id, cursorSeconds, anomaly } = general(row, offsets);
-      return { id, members: JSON.stringify(record).slice(ID_MEMBER_LENGTH, -1), cursorSeconds, anomaly };
+      return { id, cursorSeconds, anomaly, ...aroundId(JSON.stringify(record), id) };
     },
   };
+}
+
+/**
+ * A record's JSON text without its `id` member: what comes after it (less the closing brace) and,
+ * when it is not the first member (integer-like keys come first), what comes before it. The id is
+ * 32 hex digits, so `"id":"<id>"` is found only where the member is: inside a string its quotes are
+ * escaped, and a nested object with that very id is out of reach.
+ */
+function aroundId(json: string, id: string): { members: string; head?: string } {
+  const member = `"id":"${id}"`;
+  const at = json.indexOf(member);
+  const members = json.slice(at + member.length, -1);
+  return at === 1 ? { members } : { members, head: json.slice(0, at) };
 }
 
 /** The text of a quoted JSON string text (escapes decoded). */

@@ -125,7 +125,7 @@ export class WindowReader {
     const records: string[] = [];
     for (const row of rows) {
       attempt.rawCount += 1;
-      const { id: contentId, members, cursorSeconds: second, anomaly } = stream.shape(row, offsets);
+      const { id: contentId, members, head, cursorSeconds: second, anomaly } = stream.shape(row, offsets);
       let placement: 'undated' | 'outside-request' | undefined;
       let keepUntil = request.to;
       if (second === undefined) placement = 'undated';
@@ -159,7 +159,7 @@ export class WindowReader {
       if (second !== undefined && second > present) counts.futureRecords += 1;
       if (anomaly !== undefined && ++counts.anomalies <= ANOMALIES_LOGGED)
         output.log('WARN', `${stream.name}: a record does not have the documented shape (${anomaly}).`);
-      records.push(`{"id":"${id}"${members}}`);
+      records.push(`${head ?? '{'}"id":"${id}"${members}}`);
     }
     return records;
   }

@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OffsetFormatter } from '../time/zone.js';
+import type { RawRecord } from '../wolkvox/types.js';
+import { shapeRecord } from './record-shape.js';
+import { REPORT_DEFINITIONS } from './report-definitions.js';
+import { shapeReportEvent } from './report-shape.js';
+import { eventPartitionStream, sourceStreams } from './source-streams.js';
+import type { StreamDefinition } from './definition.js';
+import { TRANSFER_FIELDS, transfers } from './transfers.js';
+import { syncConfig } from '../../test-support/sync-config.js';
+
+const zones = [
+  new OffsetFormatter('America/Bogota'),
+  new OffsetFormatter('America/Santiago', Date.UTC(2026, 3, 5)),
+];
+
+/** PHP's json_encode: non-ASCII as \uXXXX (surrogate pairs for astral characters) and "/" as "\/". */
+function phpStyle(json: string): string {
+  return json
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/\//g, '\\/');
+}
+
+/** The record the general path writes for `text` (the path every record took before the fast one). */
+function expected(
+  text: string,
+  general: (raw: RawRecord, offsets: OffsetFormatter) => { record: Record<string, unknown>; id: string },
+  offsets: OffsetFormatter,
+) {
+  const { record, id } = general(JSON.parse(text) as RawRecord, offsets);
+  return { json: JSON.stringify(record), id };
+}
+
+function actual(stream: StreamDefinition, text: string, offsets: OffsetFormatter) {
+  const shaped = stream.shape(stream.decode(text), offsets);
+  return { json: `${shaped.head ?? '{'}"id":"${shaped.id}"${shaped.members}}`, id: shaped.id };
+}
+
+/** Values as Wolkvox sends them, and the odd ones it might. */
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '-',
+    '\t',
+    ' \u00a0',
+    'Peña "Lucho" \\ / {x}',
+    '2026-04-04 23:30:00',
+    '2026-02-30 10:00:00',
+  ),
+);
+const date = fc.oneof(
+  fc
+    .date({ min: new Date(Date.UTC(2020, 0, 1)), max: new Date(Date.UTC(2030, 0, 1)), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 19).replace('T', ' ')),
+  text,
+);
+const odd = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+
+/** An element of `fields`: usually flat strings in order, sometimes reordered, missing, extra or odd values. */
+function element(fields: readonly string[], dateField: string) {
+  return fc
+    .record({
+      values: fc.tuple(...fields.map((field) => (field === dateField ? date : text))),
+      odd: fc.option(fc.tuple(fc.integer({ min: 0, max: fields.length - 1 }), odd), { freq: 4 }),
+      extra: fc.option(fc.tuple(fc.string(), text), { freq: 5 }),
+      reversed: fc.boolean(),
+      form: fc.constantFrom('compact', 'php', 'pretty', 'duplicate'),
+    })
+    .map(({ values, odd: oddValue, extra, reversed, form }) => {
+      const entries: [string, unknown][] = fields.map((field, index) => [field, values[index]]);
+      if (oddValue) entries[oddValue[0]]![1] = oddValue[1];
+      if (extra) entries.push(extra);
+      if (reversed) entries.reverse();
+      const json = JSON.stringify(Object.fromEntries(entries));
+      if (form === 'php') return phpStyle(json);
+      if (form === 'pretty') return JSON.stringify(JSON.parse(json), null, 1);
+      // A duplicate key: JSON.parse keeps the last value.
+      if (form === 'duplicate') return `{"${fields[0]}":"first",${json.slice(1)}`;
+      return json;
+    });
+}
+
+describe('record codec: the fast path writes what the general path writes', () => {
+  it('transfers', () => {
+    const general = (raw: RawRecord, offsets: OffsetFormatter) =>
+      shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets);
+    fc.assert(
+      fc.property(element(TRANSFER_FIELDS, 'date'), fc.constantFrom(...zones), (text, offsets) => {
+        expect(actual(transfers, text, offsets)).toEqual(expected(text, general, offsets));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an event report with a partition and several timestamps', () => {
+    const config = syncConfig({ skillIds: ['12'] });
+    const stream = sourceStreams(config).find(
+      (candidate) =>
+        candidate.definition?.kind === 'event' &&
+        candidate.definition.parameter === 'skill_id' &&
+        Object.keys(candidate.definition.nestedArrays).length === 0,
+    )!;
+    const definition = stream.definition!;
+    const partition = stream.partitions[0]!;
+    const event = eventPartitionStream(stream, partition, () => undefined);
+    const general = (raw: RawRecord, offsets: OffsetFormatter) =>
+      shapeReportEvent(raw, definition, offsets, partition.value);
+    fc.assert(
+      fc.property(
+        element(definition.fields, definition.timestampField ?? ''),
+        fc.constantFrom(...zones),
+        (text, offsets) => {
+          expect(actual(event, text, offsets)).toEqual(expected(text, general, offsets));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every event report of the catalog, on a documented example row', () => {
+    const config = syncConfig({ skillIds: ['7'], agentIds: ['1001'] });
+    for (const stream of sourceStreams(config)) {
+      const definition = stream.definition;
+      if (definition?.kind !== 'event') continue;
+      const partition = stream.partitions[0]!;
+      const event = eventPartitionStream(stream, partition, () => undefined);
+      const row = Object.fromEntries(
+        definition.fields.map((field) => [
+          field,
+          field === definition.timestampField ? '2026-03-02 10:00:00' : `v ${field}`,
+        ]),
+      );
+      const text = JSON.stringify(row);
+      const general = (raw: RawRecord, offsets: OffsetFormatter) =>
+        shapeReportEvent(raw, definition, offsets, partition.value);
+      expect(actual(event, text, zones[0]!), stream.name).toEqual(expected(text, general, zones[0]!));
+    }
+    expect(REPORT_DEFINITIONS.length).toBeGreaterThan(100);
+  });
+
+  it('refuses exactly what JSON.parse refuses, with a SyntaxError', () => {
+    const valid = JSON.stringify(Object.fromEntries(TRANSFER_FIELDS.map((field) => [field, 'x'])));
+    const broken = [
+      valid.replace('"x"', '"x\ny"'), // a raw control character inside a string
+      valid.replace('"x"', '"\\x"'), // an invalid escape
+      valid.replace('"x"', '"\\u12"'),
+      valid.replace('"x"', '"x\\"'), // an escaped closing quote: the string runs on
+      `${valid.slice(0, -1)},}`,
+      valid.replace(':"x"', ':"x" "y"'),
+    ];
+    for (const text of broken) {
+      expect(() => JSON.parse(text), text).toThrow(SyntaxError);
+      expect(() => transfers.decode(text), text).toThrow(SyntaxError);
+    }
+    fc.assert(
+      fc.property(element(TRANSFER_FIELDS, 'date'), fc.nat(), (text, cut) => {
+        const truncated = text.slice(0, cut % text.length);
+        let parsed = true;
+        try {
+          JSON.parse(truncated);
+        } catch {
+          parsed = false;
+        }
+        if (parsed) return;
+        expect(() => transfers.decode(truncated)).toThrow(SyntaxError);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
