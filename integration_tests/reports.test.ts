@@ -450,6 +450,86 @@ describe('every Reports Manager report against the simulator', () => {
     }
   }, 300_000);
 
+  it('an aggregate state of the wrong shape is a config error, partitioned or not; one after today is kept with a WARN', async () => {
+    ({ sim } = await reportsSimulator());
+    const config = { ...sim.connectorConfig(), end_date: undefined, skill_ids: ['101'] };
+    const eventState = {
+      date: '2026-03-03 10:00:00',
+      settled_from: '2026-03-03 09:45:00',
+      delivered_ids: {},
+    };
+    // The day after tomorrow in Bogota (UTC−5): after the run's today even if it starts past midnight.
+    const afterToday = formatLocal(Math.floor(Date.now() / 1000) - 5 * 3600 + 2 * SECONDS_PER_DAY).slice(
+      0,
+      10,
+    );
+    const stateOf = (name: string, stream_state: unknown) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name }, stream_state },
+    });
+    const run = await read(
+      config,
+      ['agent_time_by_state', 'skill_service_level_by_hour', 'agent_states_hourly'],
+      [
+        stateOf('agent_time_by_state', eventState),
+        stateOf('skill_service_level_by_hour', { partitions: { 101: { foo: 1 } } }),
+        stateOf('agent_states_hourly', { report_date: afterToday }),
+      ],
+    );
+    expect(run.exitCode).toBe(1);
+    const errors = traces(run, 'ERROR').map((trace) => trace.trace.error);
+    expect(errors.map((error) => [error.stream_descriptor.name, error.failure_type])).toEqual([
+      ['agent_time_by_state', 'config_error'],
+      ['skill_service_level_by_hour', 'config_error'],
+    ]);
+    const fix =
+      'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or correct ' +
+      "the stream's state in the connection's settings.";
+    expect(errors[0].message).toBe(
+      'The saved state of stream "agent_time_by_state" is unusable: an aggregate stream\'s state is ' +
+        '{"report_date": "YYYY-MM-DD"} (the last day read), got an object with the keys "date", "settled_from", ' +
+        `"delivered_ids" (an event stream's state). ${fix}`,
+    );
+    expect(errors[1].message).toBe(
+      'The saved state of stream "skill_service_level_by_hour (skill_id 101)" is unusable: an aggregate ' +
+        'stream\'s state is {"report_date": "YYYY-MM-DD"} (the last day read), got an object with the key "foo". ' +
+        fix,
+    );
+    expect(logs(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
+      expect.stringMatching(
+        new RegExp(`^agent_states_hourly: the saved state's report_date ${afterToday} is after today \\(`),
+      ),
+    ]);
+    expect(recordsOf(run, 'agent_states_hourly')).toEqual([]);
+    expect(statesOf(run, 'agent_states_hourly')).toEqual([{ report_date: afterToday }]);
+    expect(sim.calls().filter((call) => call.api !== 'agent_8')).toEqual([]);
+  });
+
+  it('a call budget that the re-read days of an aggregate take whole is a config error naming the option', async () => {
+    ({ sim } = await reportsSimulator());
+    const config = { ...sim.connectorConfig(), max_api_calls_per_sync: 2, aggregate_reread_days: 2 };
+    const run = await read(
+      config,
+      ['agent_time_by_state'],
+      [
+        {
+          type: 'STREAM',
+          stream: {
+            stream_descriptor: { name: 'agent_time_by_state' },
+            stream_state: { report_date: '2026-03-03' },
+          },
+        },
+      ],
+    );
+    expect(run.exitCode).toBe(1);
+    const [error] = traces(run, 'ERROR');
+    expect(error!.trace.error.failure_type).toBe('config_error');
+    expect(error!.trace.error.message).toMatch(
+      /^agent_time_by_state: max_api_calls_per_sync \(2\) is too small for this stream to move: .* Raise max_api_calls_per_sync above 2 /,
+    );
+    expect(sim.stats().total).toBe(0);
+  });
+
   it('a catalog naming a per-skill stream without skill_ids fails as a config error that names the option', async () => {
     ({ sim } = await reportsSimulator());
     const streams = await discover({ ...sim.connectorConfig(), skill_ids: ['101'] });
