@@ -1,6 +1,9 @@
 import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { messagesOfType, runCli, traces, writeJsonFiles } from '../test-support/run-cli.js';
+import { CATALOG_PATH } from '../test-support/sync-harness.js';
 
 const TOKEN = 'tok-SECRET-4f9a1c';
 const goodConfig = {
@@ -259,5 +262,49 @@ describe('command line', () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Unknown argument');
+  });
+});
+
+describe('the simulator command', () => {
+  it('prints a connector config with its time zone and cap, which reads every transfer it serves', async () => {
+    const cli = fileURLToPath(new URL('../dist/simulator/cli.js', import.meta.url));
+    const args = [
+      '--timezone',
+      'Asia/Tokyo',
+      '--cap',
+      '20',
+      '--days',
+      '2',
+      '--preset',
+      'quiet',
+      '--host',
+      '0.0.0.0',
+    ];
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          if (/Connector config:\n\{[\s\S]*?\n\}\n/.test(stdout)) resolve(stdout);
+        });
+        child.once('exit', (code) => reject(new Error(`the simulator exited (${code}): ${stdout}`)));
+      });
+      const config = JSON.parse(/Connector config:\n(\{[\s\S]*?\n\})\n/.exec(printed)![1]!) as Record<
+        string,
+        unknown
+      >;
+      expect(config).toMatchObject({ timezone: 'Asia/Tokyo', records_per_call_limit: 20 });
+      expect(config.base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The data ends at "now" in Tokyo: a connector on Bogota's clock (14 hours behind) would stop short.
+      const served = Number(/: (\d+) transfers, /.exec(printed)![1]);
+      expect(served).toBeGreaterThan(20);
+      const files = writeJsonFiles({ config });
+      const run = await runCli(['read', '--config', files.config!, '--catalog', CATALOG_PATH]);
+      expect(run.exitCode).toBe(0);
+      expect(messagesOfType(run, 'RECORD')).toHaveLength(served);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -15,6 +15,7 @@ import { smsDetailRow, startReportServer, type ReportServer } from '../test-supp
 import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
 import { dataset, simulator } from '../test-support/sync-harness.js';
 import { at } from '../test-support/sync-config.js';
+import { formatLocal, SECONDS_PER_DAY } from '../src/time/local-time.js';
 
 // Monday 2026-03-02 to Wednesday 2026-03-04.
 const FROM = '2026-03-02';
@@ -304,9 +305,8 @@ describe('every Reports Manager report against the simulator', () => {
 
   it('an aggregate day at the cap fails as a system error that says so; the call budget is shared across streams', async () => {
     const { sim } = await reportsSimulator({}, { cap: 5 });
-    const capped = await read({ ...sim.connectorConfig(), records_per_call_limit: 5 }, [
-      'agent_states_hourly',
-    ]);
+    // The simulator's config carries its cap as records_per_call_limit.
+    const capped = await read(sim.connectorConfig(), ['agent_states_hourly']);
     expect(capped.exitCode).toBe(70);
     const error = traces(capped, 'ERROR')[0]!.trace.error;
     expect(error.failure_type).toBe('system_error');
@@ -314,20 +314,215 @@ describe('every Reports Manager report against the simulator', () => {
       /agent_states_hourly: Wolkvox returned 5 rows for 2026-03-02, the most one call returns/,
     );
     expect(recordsOf(capped, 'agent_states_hourly')).toEqual([]);
-    sim.resetStats();
-    const budget = await read({ ...sim.connectorConfig(), max_api_calls_per_sync: 4 }, [
+    await sim.close();
+    const { sim: uncapped } = await reportsSimulator();
+    const budget = await read({ ...uncapped.connectorConfig(), max_api_calls_per_sync: 4 }, [
       'agent_time_by_state',
       'transfers',
       'chats',
     ]);
     expect(budget.exitCode).toBe(0);
-    expect(sim.stats().total).toBe(4);
+    expect(uncapped.stats().total).toBe(4);
     expect(logs(budget, 'INFO').at(-1)).toBe(
       "API calls this sync: 4 of the budget of 4 (each one unit of the operation's daily quota): agent_time_by_state 3, transfers 1, chats 0.",
     );
     expect(
       logs(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('under a small call budget each sync reads the streams and partitions furthest behind first: all arrive, once', async () => {
+    const { sim, reportData } = await reportsSimulator({}, { cap: 400 });
+    const config = { ...sim.connectorConfig(), max_api_calls_per_sync: 5, skill_ids: ['101', '103'] };
+    // Catalog order: the aggregates first, so in catalog order their re-read days would take every call.
+    const names = ['agent_time_by_state', 'skill_service_level_by_hour', 'chats'];
+    const units = [
+      { stream: 'agent_time_by_state', skill: undefined },
+      { stream: 'skill_service_level_by_hour', skill: '101' },
+      { stream: 'skill_service_level_by_hour', skill: '103' },
+      { stream: 'chats', skill: undefined },
+    ];
+    const expected = {
+      agent_time_by_state: simulatorDailyRows(reportData, 'agent_1', at(FROM), at('2026-03-04')),
+      skill_service_level_by_hour: ['101', '103'].flatMap((skill) =>
+        simulatorDailyRows(reportData, 'skill_4', at(FROM), at('2026-03-04'), skill),
+      ),
+      chats: simulatorRows(reportData, 'chat_1', at(FROM), at(TO)),
+    };
+    const primaryKeys = new Map(
+      (await discover(config)).map((stream) => [stream.name, stream.source_defined_primary_key]),
+    );
+    // Where a unit stands by its state (the rule of the docs): the day after an aggregate's report_date,
+    // an event stream's date; start_date without a state.
+    const states = new Map<string, Row>();
+    const stateOf = (unit: (typeof units)[number]): Row | undefined => {
+      const state = states.get(unit.stream);
+      return unit.skill === undefined
+        ? state
+        : (state?.partitions as Record<string, Row> | undefined)?.[unit.skill];
+    };
+    const positionOf = (unit: (typeof units)[number]): string => {
+      const state = stateOf(unit);
+      if (unit.stream === 'chats') return String(state?.date ?? `${FROM} 00:00:00`);
+      const day = state?.report_date;
+      return day === undefined ? `${FROM} 00:00:00` : formatLocal(at(String(day)) + SECONDS_PER_DAY);
+    };
+    const delivered = new Map<string, Row[]>(names.map((name) => [name, []]));
+    const complete = (unit: (typeof units)[number]): boolean =>
+      unit.stream === 'chats'
+        ? delivered.get('chats')!.length === expected.chats.length
+        : stateOf(unit)?.report_date === '2026-03-04';
+    const lastMoved = units.map(() => 0);
+    let syncs = 0;
+    const sync = async () => {
+      syncs += 1;
+      expect(syncs, 'syncs until every stream and partition has read everything').toBeLessThanOrEqual(12);
+      const before = units.map(positionOf);
+      // Expected order: streams by their least advanced partition, partitions by position, ties in catalog order.
+      const order = names
+        .map((name) => ({
+          name,
+          parts: units
+            .flatMap((unit, index) => (unit.stream === name ? [{ unit, at: before[index]! }] : []))
+            .sort((a, b) => a.at.localeCompare(b.at)),
+        }))
+        .sort((a, b) => a.parts[0]!.at.localeCompare(b.parts[0]!.at));
+      const input = [...states].map(([name, stream_state]) => ({
+        type: 'STREAM',
+        stream: { stream_descriptor: { name }, stream_state },
+      }));
+      const run = await read(config, names, input);
+      expect(run.exitCode).toBe(0);
+      expect(logs(run, 'INFO')).toContain(
+        'Call budget of 5 API calls: the streams furthest behind are read first (each with the time its state ' +
+          'has read up to): ' +
+          order
+            .map(
+              ({ name, parts }) =>
+                `${name} (${parts.map(({ unit, at }) => (unit.skill === undefined ? at : `skill_id ${unit.skill} ${at}`)).join(', ')})`,
+            )
+            .join(', ') +
+          '.',
+      );
+      for (const name of names) {
+        delivered.get(name)!.push(...recordsOf(run, name));
+        const last = statesOf(run, name).at(-1);
+        if (last !== undefined) states.set(name, last);
+      }
+      const after = units.map(positionOf);
+      units.forEach((unit, index) => {
+        expect(after[index]! >= before[index]!, `${unit.stream} ${unit.skill ?? ''} never moves back`).toBe(
+          true,
+        );
+        if (after[index] !== before[index] || complete(unit)) lastMoved[index] = syncs;
+        // Every stream and partition moves within as many syncs as there are of them.
+        expect(syncs - lastMoved[index]!, `${unit.stream} ${unit.skill ?? ''} waits`).toBeLessThan(
+          units.length,
+        );
+      });
+      // The unit read first was the furthest behind, and it moved.
+      const first = order[0]!.parts[0]!.unit;
+      expect(after[units.indexOf(first)] !== before[units.indexOf(first)] || complete(first)).toBe(true);
+    };
+    while (!units.every(complete)) await sync();
+    expect(syncs).toBeGreaterThan(3);
+    // Two more syncs, each too small for every stream's re-read: nothing new, nothing twice.
+    await sync();
+    await sync();
+    // Events exactly once across the syncs; aggregates re-read, equal to the simulator's days by primary key.
+    const chats = delivered.get('chats')!;
+    expect(new Set(chats.map((record) => record.id)).size).toBe(chats.length);
+    expectSame(chats, expected.chats);
+    for (const name of ['agent_time_by_state', 'skill_service_level_by_hour'] as const) {
+      const byKey = new Map<string, Row>();
+      for (const record of delivered.get(name)!) {
+        const key = JSON.stringify(primaryKeys.get(name)!.map(([field]) => record[field!]));
+        const earlier = byKey.get(key);
+        if (earlier !== undefined) expect(record, `${name} ${key} re-read the same`).toEqual(earlier);
+        byKey.set(key, record);
+      }
+      expectSame([...byKey.values()], expected[name]);
+    }
+  }, 300_000);
+
+  it('an aggregate state of the wrong shape is a config error, partitioned or not; one after today is kept with a WARN', async () => {
+    ({ sim } = await reportsSimulator());
+    const config = { ...sim.connectorConfig(), end_date: undefined, skill_ids: ['101'] };
+    const eventState = {
+      date: '2026-03-03 10:00:00',
+      settled_from: '2026-03-03 09:45:00',
+      delivered_ids: {},
+    };
+    // The day after tomorrow in Bogota (UTC−5): after the run's today even if it starts past midnight.
+    const afterToday = formatLocal(Math.floor(Date.now() / 1000) - 5 * 3600 + 2 * SECONDS_PER_DAY).slice(
+      0,
+      10,
+    );
+    const stateOf = (name: string, stream_state: unknown) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name }, stream_state },
+    });
+    const run = await read(
+      config,
+      ['agent_time_by_state', 'skill_service_level_by_hour', 'agent_states_hourly'],
+      [
+        stateOf('agent_time_by_state', eventState),
+        stateOf('skill_service_level_by_hour', { partitions: { 101: { foo: 1 } } }),
+        stateOf('agent_states_hourly', { report_date: afterToday }),
+      ],
+    );
+    expect(run.exitCode).toBe(1);
+    const errors = traces(run, 'ERROR').map((trace) => trace.trace.error);
+    expect(errors.map((error) => [error.stream_descriptor.name, error.failure_type])).toEqual([
+      ['agent_time_by_state', 'config_error'],
+      ['skill_service_level_by_hour', 'config_error'],
+    ]);
+    const fix =
+      'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or correct ' +
+      "the stream's state in the connection's settings.";
+    expect(errors[0].message).toBe(
+      'The saved state of stream "agent_time_by_state" is unusable: an aggregate stream\'s state is ' +
+        '{"report_date": "YYYY-MM-DD"} (the last day read), got an object with the keys "date", "settled_from", ' +
+        `"delivered_ids" (an event stream's state). ${fix}`,
+    );
+    expect(errors[1].message).toBe(
+      'The saved state of stream "skill_service_level_by_hour (skill_id 101)" is unusable: an aggregate ' +
+        'stream\'s state is {"report_date": "YYYY-MM-DD"} (the last day read), got an object with the key "foo". ' +
+        fix,
+    );
+    expect(logs(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
+      expect.stringMatching(
+        new RegExp(`^agent_states_hourly: the saved state's report_date ${afterToday} is after today \\(`),
+      ),
+    ]);
+    expect(recordsOf(run, 'agent_states_hourly')).toEqual([]);
+    expect(statesOf(run, 'agent_states_hourly')).toEqual([{ report_date: afterToday }]);
+    expect(sim.calls().filter((call) => call.api !== 'agent_8')).toEqual([]);
+  });
+
+  it('a call budget that the re-read days of an aggregate take whole is a config error naming the option', async () => {
+    ({ sim } = await reportsSimulator());
+    const config = { ...sim.connectorConfig(), max_api_calls_per_sync: 2, aggregate_reread_days: 2 };
+    const run = await read(
+      config,
+      ['agent_time_by_state'],
+      [
+        {
+          type: 'STREAM',
+          stream: {
+            stream_descriptor: { name: 'agent_time_by_state' },
+            stream_state: { report_date: '2026-03-03' },
+          },
+        },
+      ],
+    );
+    expect(run.exitCode).toBe(1);
+    const [error] = traces(run, 'ERROR');
+    expect(error!.trace.error.failure_type).toBe('config_error');
+    expect(error!.trace.error.message).toMatch(
+      /^agent_time_by_state: max_api_calls_per_sync \(2\) is too small for this stream to move: .* Raise max_api_calls_per_sync above 2 /,
+    );
+    expect(sim.stats().total).toBe(0);
   });
 
   it('a catalog naming a per-skill stream without skill_ids fails as a config error that names the option', async () => {

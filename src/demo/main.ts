@@ -253,7 +253,6 @@ async function runDemo(simulator: RunningSimulator, started: number): Promise<st
   // The simulator's own token: it opens nothing but this loopback simulator, and the CLI reads it from the file.
   const config = {
     ...simulator.connectorConfig({ withEndDate: false }),
-    timezone: ZONE,
     skill_ids: DEMO_SKILLS,
   };
   const { recordsPerCallLimit, maxWindowDays } = resolveConfig(config);
@@ -321,7 +320,7 @@ async function main(): Promise<number> {
   console.log(`Generating ${HISTORY_DAYS} days of bursty transfers up to now in ${ZONE} (seed ${SEED})`);
   const dataset = recentBurstyDataset(ZONE, HISTORY_DAYS, SEED);
   const reportData = reportDataFor(dataset, { denseReports: { cdr_1: CALL_DETAILS_PER_DAY } });
-  const simulator = await startSimulator({ dataset, seed: SEED, reportData });
+  const simulator = await startSimulator({ dataset, seed: SEED, reportData, timezone: ZONE });
   let problems: string[];
   try {
     problems = await runDemo(simulator, started);

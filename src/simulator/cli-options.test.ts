@@ -48,6 +48,11 @@ describe('simulator command line', () => {
     expect(plan.options.dataset.settings.to).toBe(parseLocal('2026-01-10 12:30:00'));
     expect(plan.withEndDate).toBe(false);
     expect(plan.options.localNow).toBeTypeOf('function');
+    expect(plan.options.timezone).toBe('America/Bogota');
+    const tokyo = await parseCliArgs(['--days', '1', '--preset', 'quiet', '--timezone', 'Asia/Tokyo'], nowMs);
+    // 17:30 UTC is 02:30 the next day in Tokyo (UTC+9).
+    expect(tokyo.options.dataset.settings.to).toBe(parseLocal('2026-01-11 02:30:00'));
+    expect(tokyo.options.timezone).toBe('Asia/Tokyo');
     await expect(parseCliArgs(['--faults', 'meteor', '--days', '1', '--preset', 'quiet'])).rejects.toThrow(
       /meteor/,
     );

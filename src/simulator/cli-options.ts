@@ -53,7 +53,7 @@ export async function parseCliArgs(argv: string[], nowMs = Date.now()): Promise<
       timezone: {
         type: 'string',
         default: 'America/Bogota',
-        describe: "The operation's time zone (for now)",
+        describe: "The operation's time zone (for now, and in the printed connector config)",
       },
       token: { type: 'string', describe: 'The valid wolkvox-token (default: derived from --seed)' },
       server: { type: 'string', default: '0032', describe: 'The operation server number' },
@@ -123,6 +123,7 @@ export async function parseCliArgs(argv: string[], nowMs = Date.now()): Promise<
       maintenanceRate: args['maintenance-rate'],
       // Data ending "now" keeps growing with it: appends without `until` land up to the current time.
       localNow: args.end === undefined ? now : undefined,
+      timezone: args.timezone,
     },
   };
 }

@@ -298,4 +298,17 @@ describe('simulator control endpoints', () => {
     });
     expect(simulator.connectorConfig({ withEndDate: false })).not.toHaveProperty('end_date');
   });
+
+  it("carries the simulator's time zone and a cap below 60,000, and is reached on loopback from 0.0.0.0", async () => {
+    const simulator = await start({ timezone: 'Asia/Tokyo', cap: 500, host: '0.0.0.0' });
+    expect(simulator.url).toBe(`http://127.0.0.1:${simulator.port}`);
+    expect(simulator.connectorConfig()).toMatchObject({
+      timezone: 'Asia/Tokyo',
+      records_per_call_limit: 500,
+      base_url: simulator.url,
+    });
+    const atWolkvoxCap = await start({ cap: 60_000 });
+    expect(atWolkvoxCap.connectorConfig()).not.toHaveProperty('records_per_call_limit');
+    expect(atWolkvoxCap.connectorConfig()).not.toHaveProperty('timezone');
+  });
 });

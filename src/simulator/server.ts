@@ -27,6 +27,8 @@ export interface SimulatorOptions extends Omit<ReportsApiOptions, 'token' | 'ser
   chunkChars?: number;
   /** The operation's wall clock; when given, appends without `until` spread up to it. */
   localNow?: () => LocalSeconds;
+  /** The operation's IANA time zone, for the connector config it prints (`connectorConfig`). */
+  timezone?: string;
 }
 
 export interface RunningSimulator {
@@ -45,7 +47,10 @@ export interface RunningSimulator {
   setDataset(dataset: TransferDataset): void;
   append(count: number, options?: AppendOptions): IndexRange;
   startMaintenance(durationMs: number): void;
-  /** A config that reads the whole dataset; `withEndDate: false` leaves end_date out (read up to now). */
+  /**
+   * A config that reads the whole dataset with the simulator's time zone and cap (when set); `withEndDate:
+   * false` leaves end_date out (read up to now).
+   */
   connectorConfig(options?: { withEndDate?: boolean }): SimulatorConnectorConfig;
   close(): Promise<void>;
 }
@@ -53,6 +58,16 @@ export interface RunningSimulator {
 /** A token that looks like one and is the same for the same seed. */
 export function defaultToken(seed: number): string {
   return [1, 2, 3, 4].map((part) => mixSeed(seed, part).toString(16).padStart(8, '0')).join('');
+}
+
+/**
+ * The host of the simulator's URL for a listening address: a wildcard address (all interfaces) is
+ * reached on loopback (which the connector accepts over plain http), an IPv6 literal in brackets.
+ */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function notFoundPage(response: ServerResponse): void {
@@ -99,7 +114,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${host}:${address.port}`;
+  const url = `http://${reachableHost(host)}:${address.port}`;
 
   return {
     url,
@@ -121,13 +136,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     append: (count, appendOptions) => dataset.append(count, appendOptions),
     startMaintenance: (durationMs) => api.startMaintenance(durationMs),
     connectorConfig: ({ withEndDate = true } = {}) =>
-      connectorConfig(
-        url,
-        wolkvoxServer,
+      connectorConfig({
+        baseUrl: url,
+        server: wolkvoxServer,
         token,
-        dataset.settings.from,
-        withEndDate ? Math.max(dataset.settings.to, dataset.lastSecond ?? dataset.settings.to) : undefined,
-      ),
+        from: dataset.settings.from,
+        to: withEndDate
+          ? Math.max(dataset.settings.to, dataset.lastSecond ?? dataset.settings.to)
+          : undefined,
+        timezone: options.timezone,
+        cap: options.cap,
+      }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -206,6 +206,53 @@ describe('syncAggregateStream', () => {
     });
   });
 
+  it('refuses a call budget no larger than the days each sync reads again before a new day', async () => {
+    // Tuesday noon, state at Monday: the 2 re-read days are Sunday and Monday, then Tuesday is new.
+    const state = { report_date: '2026-03-02' };
+    const config = await setUp({
+      startDate: at('2026-03-01'),
+      endDate: undefined,
+      callBudget: 2,
+      aggregateRereadDays: 2,
+    });
+    const error = await run(config, { definition: AGENT_TIME, state }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      'agent_time_by_state: max_api_calls_per_sync (2) is too small for this stream to move: each incremental ' +
+        'sync first reads again the last 2 days it read (aggregate_reread_days 2), one call each, before any ' +
+        'new day, so its state would stay at 2026-03-02 forever. Raise max_api_calls_per_sync above 2 (it ' +
+        'counts the calls of every stream and partition of the sync), or lower aggregate_reread_days.',
+    );
+    expect(sim!.calls()).toEqual([]);
+    // A start_date after the first re-read day leaves one re-read day: the budget of 2 reads Tuesday too.
+    await client!.close();
+    await sim!.close();
+    const later = await setUp({
+      startDate: at('2026-03-02'),
+      endDate: undefined,
+      callBudget: 2,
+      aggregateRereadDays: 2,
+    });
+    const read = await run(later, { definition: AGENT_TIME, state });
+    expect(days(sim!.calls())).toEqual(['20260302000000-20260302235959', '20260303000000-20260303235959']);
+    expect(read.summary.budgetExhausted).toBe(false);
+  });
+
+  it('keeps a state dated after today as it is, and says so at WARN', async () => {
+    const config = await setUp({ startDate: at('2026-03-01'), endDate: undefined, aggregateRereadDays: 1 });
+    const state = { report_date: '2026-03-05' };
+    const { output, summary } = await run(config, { definition: AGENT_TIME, state });
+    expect(sim!.calls()).toEqual([]);
+    expect(output.records).toEqual([]);
+    expect(summary.finalState).toEqual(state);
+    expect(output.logs('WARN')).toEqual([
+      "agent_time_by_state: the saved state's report_date 2026-03-05 is after today (2026-03-03 in " +
+        'America/Bogota), so no new day is read and the state stays at 2026-03-05 until that day has passed. ' +
+        'If the time zone is wrong, correct timezone; if the state is wrong, reset this stream in Airbyte (or ' +
+        "correct its state in the connection's settings) so that it is read again from start_date.",
+    ]);
+  });
+
   it('resumes a full refresh after its last day and ends it with the completion marker', async () => {
     const config = await setUp({ startDate: at('2026-03-01'), endDate: at('2026-03-03 23:59:59') });
     const { output } = await run(config, {
@@ -228,5 +275,26 @@ describe('parseAggregateState', () => {
     });
     expect(() => parseAggregateState('s', { report_date: '2026-03-02 10:00:00' })).toThrow(ConfigError);
     expect(() => parseAggregateState('s', [])).toThrow(/saved state of stream "s" is unusable/);
+  });
+
+  it.each([
+    [
+      { date: '2026-03-02 10:00:00', settled_from: '2026-03-02 09:45:00', delivered_ids: {} },
+      'an object with the keys "date", "settled_from", "delivered_ids" (an event stream\'s state)',
+    ],
+    [
+      { partitions: { 101: { report_date: '2026-03-02' } } },
+      'an object with the key "partitions" (a partitioned stream\'s state)',
+    ],
+    [{ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, 'an object with the keys "a", "b", "c", "d", "e", …'],
+  ])('refuses %j, saying which shape it expected and how to fix it', (state, got) => {
+    expect(() => parseAggregateState('agent_time_by_state', state)).toThrow(
+      new ConfigError(
+        'The saved state of stream "agent_time_by_state" is unusable: an aggregate stream\'s state is ' +
+          `{"report_date": "YYYY-MM-DD"} (the last day read), got ${got}. Reset (clear) the data of this ` +
+          "stream in Airbyte so that it is read again from start_date, or correct the stream's state in the " +
+          "connection's settings.",
+      ),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { SystemError } from '../errors/index.js';
+import { ConfigError, SystemError } from '../errors/index.js';
 import type { ReportDefinition } from '../streams/report-definition.js';
 import { shapeReportAggregate } from '../streams/report-shape.js';
 import {
@@ -13,7 +13,7 @@ import { CallBudgetExhaustedError, parseRawRecord, type RawRecord } from '../wol
 import type { SyncParams } from './read-stream.js';
 import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
-import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
+import { FULL_REFRESH_COMPLETE, stateShape, unusable } from './stream-state.js';
 
 /** What a partition's read needs: the event engine's parameters (`state` is the partition's), and the report. */
 export interface AggregateSyncParams extends Omit<SyncParams, 'stream'> {
@@ -56,15 +56,22 @@ const dayStart = (seconds: LocalSeconds): LocalSeconds =>
 const dayText = (day: LocalSeconds): string => formatLocal(day).slice(0, 10);
 
 /**
- * Reads an aggregate stream's incoming state. Nothing, `{}` and the finished-full-refresh marker mean
- * "no state". Throws ConfigError naming the problem for anything else than `AggregateStateJson`.
+ * Reads an aggregate stream's incoming state (of one partition). Nothing, `{}` and the
+ * finished-full-refresh marker mean "no state". Throws ConfigError (see `unusable`: names the stream,
+ * the shape expected and the fix) for anything else than `AggregateStateJson`, e.g. an event stream's
+ * or a partitioned stream's state, as the event streams do (`parseStreamState`).
  */
 export function parseAggregateState(stream: string, state: unknown): AggregateCheckpoint | undefined {
   if (state === undefined || state === null) return undefined;
   if (typeof state !== 'object' || Array.isArray(state))
     throw unusable(stream, `it must be a JSON object, got ${JSON.stringify(state)}`);
   const fields = state as Record<string, unknown>;
-  if (fields.report_date === undefined) return undefined;
+  if (Object.keys(fields).length === 0 || fields.__ab_full_refresh_sync_complete === true) return undefined;
+  if (fields.report_date === undefined)
+    throw unusable(
+      stream,
+      `an aggregate stream's state is {"report_date": "YYYY-MM-DD"} (the last day read), got ${stateShape(fields)}`,
+    );
   const text = fields.report_date;
   const day = typeof text === 'string' && isDateOnly(text) ? parseLocal(text) : undefined;
   if (day === undefined)
@@ -82,12 +89,14 @@ export function parseAggregateState(stream: string, state: unknown): AggregateCh
  * unfinished full refresh after its last day; an incremental sync starts `aggregate_reread_days`
  * complete days before the day after its state's `report_date` (those numbers may still change;
  * the destination deduplicates on the primary key), and the state only moves to days that had ended.
- * A 404 is a day without rows.
+ * A 404 is a day without rows. A state whose `report_date` is after the operation's today is kept as
+ * it is, with a WARN naming the stream and the date.
  *
  * Throws SystemError when a day returns as many rows as one call can (records_per_call_limit): its
  * numbers would be cut and an aggregate cannot be split. Throws the client's ConnectorError, a
- * ConfigError for an unusable state, and TransientError when the call budget stops a full refresh.
- * In an incremental sync the budget ends the sync cleanly (WARN, `budgetExhausted`).
+ * ConfigError for an unusable state or for a call budget no larger than the days an incremental sync
+ * reads again before a new day (its state could never move), and TransientError when the call budget
+ * stops a full refresh. In an incremental sync the budget ends the sync cleanly (WARN, `budgetExhausted`).
  */
 export async function syncAggregateStream(params: AggregateSyncParams): Promise<AggregateSummary> {
   const { definition, client, config, output } = params;
@@ -105,6 +114,31 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
   else if (saved?.fullRefreshInProgress === true) firstDay = saved.day + SECONDS_PER_DAY;
   // The state's day: only days that had ended move it in an incremental sync.
   let stateDay = !fullRefresh || saved?.fullRefreshInProgress === true ? saved?.day : undefined;
+  if (stateDay !== undefined && stateDay > today) {
+    // Kept as it is: a cursor never moves backwards silently.
+    output.log(
+      'WARN',
+      `${stream}: the saved state's report_date ${dayText(stateDay)} is after today (${dayText(today)} in ` +
+        `${config.timezone}), so no new day is read and the state stays at ${dayText(stateDay)} until that day ` +
+        'has passed. If the time zone is wrong, correct timezone; if the state is wrong, reset this stream in ' +
+        "Airbyte (or correct its state in the connection's settings) so that it is read again from start_date.",
+    );
+  }
+  const callBudget = config.callBudget;
+  // Days read again before any new day: one call each.
+  const rereadDays =
+    stateDay === undefined || fullRefresh
+      ? 0
+      : Math.max(0, (Math.min(stateDay, lastDay) - firstDay) / SECONDS_PER_DAY + 1);
+  if (callBudget !== undefined && stateDay !== undefined && lastDay > stateDay && callBudget <= rereadDays) {
+    throw new ConfigError(
+      `${stream}: max_api_calls_per_sync (${callBudget}) is too small for this stream to move: each incremental ` +
+        `sync first reads again the last ${rereadDays} days it read (aggregate_reread_days ` +
+        `${config.aggregateRereadDays}), one call each, before any new day, so its state would stay at ` +
+        `${dayText(stateDay)} forever. Raise max_api_calls_per_sync above ${rereadDays} (it counts the calls ` +
+        'of every stream and partition of the sync), or lower aggregate_reread_days.',
+    );
+  }
   let recordsSinceState = 0;
   let finalState: Record<string, unknown> = {};
   const emitState = async (state: Record<string, unknown>): Promise<void> => {

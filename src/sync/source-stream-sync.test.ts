@@ -82,7 +82,14 @@ describe('partitionStates', () => {
     expect(partitionStates('s', {})).toEqual({});
     expect(partitionStates('s', { __ab_full_refresh_sync_complete: true })).toEqual({});
     expect(partitionStates('s', { partitions: { 101: { date: 'x' } } })).toEqual({ 101: { date: 'x' } });
-    expect(() => partitionStates('s', { date: '2026-03-02 00:00:00' })).toThrow(ConfigError);
+    expect(() => partitionStates('s', { date: '2026-03-02 00:00:00' })).toThrow(
+      new ConfigError(
+        'The saved state of stream "s" is unusable: a partitioned stream\'s state is {"partitions": ' +
+          '{"<parameter value>": <its state>}}, got an object with the key "date" (an event stream\'s state). ' +
+          'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or ' +
+          "correct the stream's state in the connection's settings.",
+      ),
+    );
     expect(() => partitionStates('s', 'x')).toThrow(/unusable/);
   });
 });

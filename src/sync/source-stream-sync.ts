@@ -2,7 +2,7 @@ import { eventPartitionStream, partitionLabel, type SourceStream } from '../stre
 import { syncAggregateStream } from './aggregate-stream.js';
 import type { SyncOutput } from './output.js';
 import { syncStream, type SyncParams } from './read-stream.js';
-import { FULL_REFRESH_COMPLETE, unusable } from './stream-state.js';
+import { FULL_REFRESH_COMPLETE, stateShape, unusable } from './stream-state.js';
 
 /** The event engine's parameters, for a catalog stream (event or aggregate, maybe partitioned). */
 export interface SourceSyncParams extends Omit<SyncParams, 'stream'> {
@@ -28,6 +28,11 @@ export function partitionStates(stream: string, state: unknown): Record<string, 
   if (!isObject(state)) throw unusable(stream, `it must be a JSON object, got ${JSON.stringify(state)}`);
   if (Object.keys(state).length === 0 || isFullRefreshComplete(state)) return {};
   const partitions = state.partitions;
+  if (partitions === undefined)
+    throw unusable(
+      stream,
+      `a partitioned stream's state is {"partitions": {"<parameter value>": <its state>}}, got ${stateShape(state)}`,
+    );
   if (!isObject(partitions))
     throw unusable(
       stream,

@@ -48,6 +48,10 @@ describe('stream state', () => {
   );
 
   it.each([
+    [
+      { report_date: '2026-01-02' },
+      /an event stream's state is \{"date": "YYYY-MM-DD HH:MM:SS", .* got an object with the key "report_date" \(an aggregate stream's state\)/,
+    ],
     [{ date: '2026-01-02 00:00:00', settled_from: '2026-01-03 00:00:00' }, /"settled_from" is after "date"/],
     [
       { date: '2026-01-02 00:00:00', settled_from: '2026-01-01 00:00:00', delivered_ids: [] },

@@ -56,8 +56,29 @@ export function toStreamState(
 export function unusable(stream: string, problem: string): ConfigError {
   return new ConfigError(
     `The saved state of stream "${stream}" is unusable: ${problem}. ` +
-      'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date.',
+      'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or ' +
+      "correct the stream's state in the connection's settings.",
   );
+}
+
+/**
+ * What a state object holds, for the messages of `unusable`: its keys (the first five) and, when they
+ * are those of a state this connector writes, its kind, e.g. `an object with the keys "date",
+ * "settled_from", "delivered_ids" (an event stream's state)`. The values are left out (ids can be many).
+ */
+export function stateShape(state: Record<string, unknown>): string {
+  const keys = Object.keys(state);
+  const kind =
+    'partitions' in state
+      ? " (a partitioned stream's state)"
+      : 'report_date' in state
+        ? " (an aggregate stream's state)"
+        : 'date' in state
+          ? " (an event stream's state)"
+          : '';
+  const listed = keys.slice(0, 5).map((key) => JSON.stringify(key));
+  if (keys.length > 5) listed.push('…');
+  return `an object with the key${keys.length === 1 ? '' : 's'} ${listed.join(', ')}${kind}`;
 }
 
 function parseDate(stream: string, field: string, value: unknown): LocalSeconds {
@@ -87,6 +108,13 @@ export function parseStreamState(stream: string, state: unknown): Checkpoint | u
   }
   const fields = state as Record<string, unknown>;
   if (Object.keys(fields).length === 0 || fields.__ab_full_refresh_sync_complete === true) return undefined;
+  if (fields.date === undefined) {
+    throw unusable(
+      stream,
+      'an event stream\'s state is {"date": "YYYY-MM-DD HH:MM:SS", "settled_from": ..., "delivered_ids": {...}}, ' +
+        `got ${stateShape(fields)}`,
+    );
+  }
   const cursor = parseDate(stream, 'date', fields.date);
   if (fields.settled_from === undefined) {
     const ids = parseIds(stream, 'ids_at_date', fields.ids_at_date ?? []);

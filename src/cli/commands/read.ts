@@ -2,8 +2,8 @@ import type { ConnectorConfig } from '../../config/config.js';
 import { ConfigError, type ConnectorError } from '../../errors/index.js';
 import { asConnectorError, errorTraceMessage, exitCodeOf } from '../../protocol/failure.js';
 import { parseConfiguredCatalog, parseStateInput, readJsonFile } from '../../protocol/inputs.js';
-import type { ConfiguredStream } from '../../protocol/messages.js';
 import { missingParameterOption, sourceStreams, type SourceStream } from '../../streams/index.js';
+import { budgetReadingOrder, readingOrderLine, type StreamToRead } from '../../sync/reading-order.js';
 import { syncSourceStream } from '../../sync/source-stream-sync.js';
 import type { ReportsClient } from '../../wolkvox/types.js';
 import { logMessage } from '../../protocol/messages.js';
@@ -26,21 +26,27 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
     args.statePath !== undefined ? parseStateInput(await readJsonFile(args.statePath, 'state')) : new Map();
   const client = createClient(config, new CallReporter(context.emitter, config.timezone));
   const available = sourceStreams(config);
+  const toRead: StreamToRead[] = catalog.map((configured) => ({
+    name: configured.stream.name,
+    stream: available.find((entry) => entry.name === configured.stream.name),
+    syncMode: configured.sync_mode,
+    state: states.get(configured.stream.name),
+  }));
+  // Catalog order, unless a call budget may stop the sync: then the streams furthest behind first.
+  let ordered = toRead;
+  if (config.callBudget !== undefined) {
+    const placed = budgetReadingOrder(toRead, config);
+    await context.emitter.emit(logMessage('INFO', readingOrderLine(placed, config.callBudget)));
+    ordered = placed;
+  }
   const callsByStream: [string, number][] = [];
   let failure: ConnectorError | undefined;
   try {
     // One stream after another on one client: max_concurrent_requests and the call budget hold for the whole sync.
-    for (const configured of catalog) {
+    for (const entry of ordered) {
       const before = client.callsMade;
-      const error = await readConfiguredStream(
-        context,
-        client,
-        config,
-        available,
-        configured,
-        states.get(configured.stream.name),
-      );
-      callsByStream.push([configured.stream.name, client.callsMade - before]);
+      const error = await readConfiguredStream(context, client, config, available, entry);
+      callsByStream.push([entry.name, client.callsMade - before]);
       failure ??= error;
     }
   } finally {
@@ -93,17 +99,18 @@ async function warnOfWindows1252(context: CommandContext, responses: number): Pr
   );
 }
 
-/** Reads one stream with its STARTED/RUNNING/COMPLETE statuses; returns the error that stopped it, if any. */
+/**
+ * Reads one stream of the catalog (`stream`: the source's stream of that name, its partitions in the
+ * order to read them; undefined when the source has none) with its STARTED/RUNNING/COMPLETE statuses;
+ * returns the error that stopped it, if any.
+ */
 async function readConfiguredStream(
   context: CommandContext,
   client: ReportsClient,
   config: ConnectorConfig,
   available: readonly SourceStream[],
-  configured: ConfiguredStream,
-  state: unknown,
+  { name, stream, syncMode, state }: StreamToRead,
 ): Promise<ConnectorError | undefined> {
-  const name = configured.stream.name;
-  const stream = available.find((entry) => entry.name === name);
   if (!stream) {
     const error = unknownStream(name, available);
     await context.emitter.emit(errorTraceMessage(error, { name }));
@@ -116,7 +123,7 @@ async function readConfiguredStream(
       stream,
       client,
       config,
-      syncMode: configured.sync_mode,
+      syncMode,
       state,
       output,
       now: () => Date.now(),
