@@ -4,7 +4,7 @@ import { createWindowPlanner, type Window } from '../planner/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
 import { formatLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { earliestWallClockAt, earliestWallClockFrom, OffsetFormatter, wallClockAt } from '../time/zone.js';
-import { CallBudgetExhaustedError, type ReportsClient, type WindowRequest } from '../wolkvox/types.js';
+import { CallBudgetExhaustedError, type ReportsClient } from '../wolkvox/types.js';
 import { Checkpointer } from './checkpointer.js';
 import { DeliveredLedger } from './delivered-ledger.js';
 import { WindowReads } from './lookahead.js';
