@@ -9,6 +9,15 @@ import { spawn } from 'node:child_process';
  */
 export const HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'] as const;
 
+type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
+
+export interface RestartOptions {
+  /** `process.execve` (Node 22.15+), or undefined to start a child process instead. */
+  execve?: Execve | undefined;
+  /** The arguments after the script (default: this process's). */
+  args?: string[];
+}
+
 /** Set in the restarted process: its settings are applied. */
 const APPLIED = 'SOURCE_WOLKVOX_HEAP_APPLIED';
 
@@ -28,12 +37,14 @@ function heapChosen(): boolean {
 export async function runWithHeapSettings(
   command: string | undefined,
   script: string,
+  {
+    execve = (process as { execve?: Execve }).execve,
+    args: scriptArgs = process.argv.slice(2),
+  }: RestartOptions = {},
 ): Promise<number | undefined> {
   if (command !== 'read' || process.env[APPLIED] === '1' || heapChosen()) return undefined;
-  const args = [...process.execArgv, ...HEAP_FLAGS, script, ...process.argv.slice(2)];
+  const args = [...process.execArgv, ...HEAP_FLAGS, script, ...scriptArgs];
   const env = { ...process.env, [APPLIED]: '1' };
-  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never })
-    .execve;
   if (execve !== undefined) execve(process.execPath, [process.execPath, ...args], env);
   const child = spawn(process.execPath, args, { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

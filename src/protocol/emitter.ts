@@ -52,9 +52,8 @@ export class MessageEmitter {
     if (records.length === 0) return;
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
     const suffix = `,"emitted_at":${Date.now()}}}\n`;
-    const lines = new Array<string>(records.length);
-    for (let index = 0; index < records.length; index++) lines[index] = prefix + records[index]! + suffix;
-    const text = this.redact(lines.join(''));
+    // One join writes every line's text once, without a string per line.
+    const text = this.redact(prefix + records.join(suffix + prefix) + suffix);
     this.pending.push(text);
     this.pendingBytes += text.length;
     if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
