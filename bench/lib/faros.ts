@@ -11,12 +11,16 @@ const INSTALL_TIMEOUT_MS = 600_000;
 const MESSAGE_CHARS = 600;
 
 export type FarosConnector =
-  { ready: true; main: string; cdkVersion: string; installed: boolean } | { ready: false; reason: string };
+  { ready: true; main: string; cdkVersion: string } | { ready: false; reason: string };
 
+/** The first lines of a failed command's stderr (npm's error code and reason), without stack frames. */
 function failure(error: unknown): string {
   const { stderr, message } = error as { stderr?: Buffer | string; message?: string };
-  const text = (stderr?.toString() ?? '').trim() || (message ?? String(error));
-  return text.slice(-MESSAGE_CHARS);
+  const lines = (stderr?.toString() ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\S*\s*at /.test(line.replace(/^npm error\s+/, '')));
+  const text = lines.slice(0, 4).join(' / ') || (message ?? String(error));
+  return text.slice(0, MESSAGE_CHARS);
 }
 
 /**
@@ -27,9 +31,8 @@ function failure(error: unknown): string {
  */
 export function prepareFaros(): FarosConnector {
   const cdkPackage = join(FAROS_DIR, 'node_modules', 'faros-airbyte-cdk', 'package.json');
-  const installed = !existsSync(cdkPackage);
   try {
-    if (installed) {
+    if (!existsSync(cdkPackage)) {
       execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
         cwd: FAROS_DIR,
         env: childEnvironment(),
@@ -51,5 +54,5 @@ export function prepareFaros(): FarosConnector {
     return { ready: false, reason: `bench/faros does not compile: ${reason.slice(-MESSAGE_CHARS)}` };
   }
   const { version } = JSON.parse(readFileSync(cdkPackage, 'utf8')) as { version: string };
-  return { ready: true, main: join(FAROS_DIR, 'lib', 'main.js'), cdkVersion: version, installed };
+  return { ready: true, main: join(FAROS_DIR, 'lib', 'main.js'), cdkVersion: version };
 }
