@@ -63,8 +63,13 @@ export interface ThroughputResult {
 /** The same windows read by the transfers stream written on faros-airbyte-cdk (bench/faros). */
 export interface FarosComparison {
   cdkVersion: string;
-  /** Records of its checked warm-up run, and whether their data equals the connector's warm-up run's. */
+  /**
+   * Records of its checked warm-up run (the baseline's count for the same windows: the second where
+   * two windows meet is read twice); whether they are the baseline's count, and whether its distinct
+   * records equal, value for value, those of the connector's warm-up run.
+   */
   recordsDelivered: number;
+  sameCountAsBaseline: boolean;
   sameRecordsAsConnector: boolean;
   side: SideSummary;
   /** Median records/s of the connector over faros's. */
@@ -182,8 +187,9 @@ export async function throughput({ days, runs, faros }: ThroughputOptions): Prom
       farosResult = {
         cdkVersion: farosConnector.cdkVersion,
         recordsDelivered: farosDigest.records,
+        sameCountAsBaseline: baselineRuns.every((run) => run.records === farosDigest.records),
         sameRecordsAsConnector:
-          farosDigest.records === digest.records && farosDigest.digest === digest.digest,
+          farosDigest.distinctRecords === digest.records && farosDigest.digest === digest.digest,
         side,
         throughputRatio: round(connector.medianRecordsPerSecond / side.medianRecordsPerSecond, 2),
         rssRatio: round((connector.medianMaxRssMB ?? Number.NaN) / (side.medianMaxRssMB ?? Number.NaN), 2),

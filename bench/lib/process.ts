@@ -270,15 +270,22 @@ export class MessageTally {
 }
 
 /**
- * Counts the RECORD messages of any Airbyte source (whatever its key order) and digests their `data`
- * independently of order: the sum, modulo 2^48, of the first 48 bits of SHA-256 over each record's
- * data as JSON. Two sources that emit the same records (same values, same key order) have equal
- * digests. Parses every line: for checked warm-up runs, not for timed ones.
+ * Counts the RECORD messages of any Airbyte source (whatever its key order) and digests their distinct
+ * `data` independently of order: the sum, modulo 2^48, of the first 48 bits of SHA-256 over each
+ * distinct record's data as JSON. Two sources that emit the same records (same values, same key order)
+ * have equal digests, also when one of them emits some twice (the overlapping second of two windows
+ * read by a reader without the connector's ledger). Parses every line: for checked runs, not timed ones.
  */
 export class RecordDigest {
   records = 0;
   digest = 0;
   errors: string[] = [];
+  private readonly seen = new Set<number>();
+
+  /** Records counted once each. */
+  get distinctRecords(): number {
+    return this.seen.size;
+  }
 
   readonly onLine = (line: string): void => {
     if (line === '') return;
@@ -293,6 +300,8 @@ export class RecordDigest {
         .update(JSON.stringify(message.record?.data))
         .digest()
         .readUIntBE(0, 6);
+      if (this.seen.has(head)) return;
+      this.seen.add(head);
       this.digest = (this.digest + head) % 2 ** 48;
     } else if (message.type === 'TRACE' && message.trace?.type === 'ERROR') {
       this.errors.push(message.trace.error?.message ?? '');

@@ -1,6 +1,7 @@
-import axios, { AxiosInstance } from 'axios';
+import { AxiosInstance } from 'axios';
 import { Command } from 'commander';
 import { readFileSync } from 'fs';
+import { Agent } from 'http';
 import {
   AirbyteConfig,
   AirbyteLogger,
@@ -12,6 +13,7 @@ import {
   StreamKey,
   SyncMode,
 } from 'faros-airbyte-cdk';
+import { makeAxiosInstanceWithRetry } from 'faros-js-client';
 import { join } from 'path';
 import VError from 'verror';
 import { numberCopies, toTransfer } from './record';
@@ -44,7 +46,10 @@ function resource(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(__dirname, '..', 'resources', name), 'utf8'));
 }
 
-/** The `transfers` stream: one slice per window, each fetched with axios and yielded record by record. */
+/**
+ * The `transfers` stream: one slice per window, each fetched with axios (faros-js-client's, with
+ * retries) and yielded record by record.
+ */
 export class Transfers extends AirbyteStreamBase {
   private readonly api: AxiosInstance;
 
@@ -53,11 +58,18 @@ export class Transfers extends AirbyteStreamBase {
     logger: AirbyteLogger,
   ) {
     super(logger);
-    this.api = axios.create({
-      baseURL: config.base_url,
-      timeout: TIMEOUT_MS,
-      headers: { 'wolkvox-token': config.wolkvox_token, wolkvox_server: config.wolkvox_server },
-    });
+    // faros-js-client's axios with its default retries (3, after 1, 2, 3 s). A new connection per
+    // window: a kept-alive one sits idle while a window is delivered (several seconds), the server
+    // closes it, and the next request fails once and waits for its retry; the bench would time sleeps.
+    this.api = makeAxiosInstanceWithRetry(
+      {
+        baseURL: config.base_url,
+        timeout: TIMEOUT_MS,
+        httpAgent: new Agent({ keepAlive: false }),
+        headers: { 'wolkvox-token': config.wolkvox_token, wolkvox_server: config.wolkvox_server },
+      },
+      logger.asPino(),
+    );
   }
 
   getJsonSchema(): Record<string, unknown> {
