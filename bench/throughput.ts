@@ -71,6 +71,8 @@ export interface FarosComparison {
   recordsDelivered: number;
   sameCountAsBaseline: boolean;
   sameRecordsAsConnector: boolean;
+  /** Every timed run made one call per window (a failed, retried or skipped window would show). */
+  oneCallPerWindowEveryRun: boolean;
   side: SideSummary;
   /** Median records/s of the connector over faros's. */
   throughputRatio: number;
@@ -190,6 +192,7 @@ export async function throughput({ days, runs, faros }: ThroughputOptions): Prom
         sameCountAsBaseline: baselineRuns.every((run) => run.records === farosDigest.records),
         sameRecordsAsConnector:
           farosDigest.distinctRecords === digest.records && farosDigest.digest === digest.digest,
+        oneCallPerWindowEveryRun: farosRuns.every((run) => run.calls === windows.length),
         side,
         throughputRatio: round(connector.medianRecordsPerSecond / side.medianRecordsPerSecond, 2),
         rssRatio: round((connector.medianMaxRssMB ?? Number.NaN) / (side.medianMaxRssMB ?? Number.NaN), 2),
