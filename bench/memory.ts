@@ -17,14 +17,50 @@ export interface MemoryResult {
   /** `node -e 0`: what any node process costs. */
   bareNodeRssMB: number;
   longBackfill: MemoryRun;
+  /** A backfill whose stdout is read through a pipe at a limited rate: memory must not grow with it. */
+  slowReader: MemoryRun & { recordsDelivered: number; stdoutMB: number; readMBPerSecond: number };
   bigResponse: MemoryRun & { recordsDelivered: number };
 }
 
 const rssMB = (kb: number | undefined): number => round(((kb ?? Number.NaN) * 1024) / MB, 1);
 
-/** Peak RSS of `node -e 0`, of a backfill `days` long, and of one response of `bigBodyBytes`. */
+/** A backfill of `days` whose stdout is read at `mbPerSecond` (MB = 10^6 bytes) through a FIFO. */
+async function slowReaderRun(days: number, mbPerSecond: number): Promise<MemoryResult['slowReader']> {
+  const dataset = presetOver('steady', days);
+  const { sim } = await benchSimulator(dataset);
+  try {
+    const tally = new MessageTally();
+    const run = await runNode(readArgs(sim.connectorConfig()), {
+      measureRss: true,
+      onLine: tally.onLine,
+      stdoutBytesPerSecond: mbPerSecond * MB,
+    });
+    requireSuccess(run, 'backfill through a slow reader');
+    const stdoutMB = round((run.stdoutBytes ?? Number.NaN) / MB, 1);
+    return {
+      what: `steady, ${days} days, stdout read at ${mbPerSecond} MB/s`,
+      records: dataset.size,
+      bodyMB: undefined,
+      calls: sim.stats().total,
+      wallMs: round(run.wallMs),
+      maxRssMB: rssMB(run.maxRssKb),
+      recordsDelivered: tally.records,
+      stdoutMB,
+      readMBPerSecond: round(stdoutMB / (run.wallMs / 1000), 1),
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+/**
+ * Peak RSS of `node -e 0`, of a backfill `longDays` long, of a `slowReaderDays` backfill read through
+ * a slow pipe, and of one response of `bigBodyBytes`. The connector runs with no node flags.
+ */
 export async function memory(options: {
   longDays: number;
+  slowReaderDays: number;
+  slowReaderMBPerSecond: number;
   bigRecords: number;
   bigBodyBytes: number;
 }): Promise<MemoryResult> {
@@ -49,6 +85,8 @@ export async function memory(options: {
     await sim.close();
   }
 
+  const slowReader = await slowReaderRun(options.slowReaderDays, options.slowReaderMBPerSecond);
+
   const big = await startBigResponse(options.bigRecords, options.bigBodyBytes);
   try {
     // stdout is counted here (not /dev/null): the check that all records came through is worth the
@@ -60,6 +98,7 @@ export async function memory(options: {
       method: RSS_METHOD,
       bareNodeRssMB: rssMB(bare.maxRssKb),
       longBackfill,
+      slowReader,
       bigResponse: {
         what: `one chat_9 answer of ${round(big.bodyBytes / MIB)} MiB`,
         records: big.records,

@@ -3,9 +3,11 @@
  * and the simulator, prints the figures and writes them to bench/results/latest.json. Goals are
  * reported, never asserted: timings depend on the machine.
  *
- * node dist/bench/bench/run-all.js [--only throughput,memory,calls,startup] [--out FILE] [--cli PATH]
- * A run limited with --only, or of another build (--cli .../dist/index.js), writes a file only when
- * --out is given.
+ * node dist/bench/bench/run-all.js [--only throughput,memory,calls,startup,state] [--out FILE] [--cli PATH]
+ *   [--no-faros]
+ * A run limited with --only, or of another build (--cli .../dist/index.js), or without the faros
+ * comparison (--no-faros), writes a file only when --out is given. Every node process the bench starts
+ * runs without node flags (NODE_OPTIONS is not passed on), as `node dist/index.js` runs for a user.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -24,20 +26,35 @@ type Section = (typeof SECTIONS)[number];
 
 const SETTINGS = {
   throughput: { preset: 'steady', days: 124, runs: 5 },
-  memory: { longDays: 372, bigRecords: 59_000, bigBodyBytes: 256 * MIB },
+  memory: {
+    longDays: 372,
+    slowReaderDays: 124,
+    slowReaderMBPerSecond: 20,
+    bigRecords: 59_000,
+    bigBodyBytes: 256 * MIB,
+  },
   calls: { days: 182, presets: ['quiet', 'steady', 'bursty'], orders: ['ascending', 'descending', 'random'] },
   startup: { runs: 20 },
   state: { transfersPerDay: 20_000, days: 14, orders: ['ascending', 'random'] },
 } as const;
 
-const GOALS = { throughputRatio: 0.8, rssMB: 150, callsRatio: 1.1, specMs: 300 };
+const GOALS = {
+  throughputRatio: 0.8,
+  rssMB: 150,
+  callsRatio: 1.1,
+  specMs: 300,
+  /** Against the same stream written on faros-airbyte-cdk: records/s at least 3x, peak RSS under half. */
+  farosThroughputRatio: 3,
+  farosRssRatio: 0.5,
+};
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LATEST = fileURLToPath(new URL('../../../bench/results/latest.json', import.meta.url));
 
-function parseArgs(argv: string[]): { sections: Section[]; out: string | undefined } {
+function parseArgs(argv: string[]): { sections: Section[]; out: string | undefined; faros: boolean } {
   let sections: Section[] = [...SECTIONS];
   let out: string | undefined = LATEST;
+  let faros = true;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === '--only') {
@@ -53,15 +70,19 @@ function parseArgs(argv: string[]): { sections: Section[]; out: string | undefin
       // Read by lib/process.ts whenever it starts the connector.
       process.env.WOLKVOX_BENCH_CLI = resolve(argv[++index] ?? '');
       if (out === LATEST) out = undefined;
+    } else if (arg === '--no-faros') {
+      faros = false;
+      if (out === LATEST) out = undefined;
     } else {
       throw new Error(`unknown argument ${arg}`);
     }
   }
-  return { sections, out };
+  return { sections, out, faros };
 }
 
 function printThroughput(result: ThroughputResult): void {
-  const { connector, baseline } = result;
+  const { connector, baseline, faros } = result;
+  const comparison = faros !== undefined && 'side' in faros ? faros : undefined;
   console.log(
     `${result.dataset.records.toLocaleString('en-US')} transfers (${result.dataset.preset}, ${result.dataset.days} days); ` +
       `connector: ${result.connectorCalls} calls, ${result.recordsDelivered.toLocaleString('en-US')} records delivered in the ` +
@@ -81,13 +102,26 @@ function printThroughput(result: ThroughputResult): void {
       ['reader', 'runs', 'records/s (median)', 'MB/s in (median)', 'wall ms', 'cpu s', 'peak RSS MB'],
       row('connector', connector),
       row('baseline', baseline),
+      ...(comparison ? [row(`faros-airbyte-cdk ${comparison.cdkVersion}`, comparison.side)] : []),
     ]),
   );
   console.log(`connector / baseline (records/s): ${result.ratio}x`);
+  const perRun = (side: typeof connector) => side.runs.map((run) => run.recordsPerSecond).join(', ');
   console.log(
-    `per run, records/s: connector ${connector.runs.map((run) => run.recordsPerSecond).join(', ')}; ` +
-      `baseline ${baseline.runs.map((run) => run.recordsPerSecond).join(', ')}`,
+    `per run, records/s: connector ${perRun(connector)}; baseline ${perRun(baseline)}` +
+      (comparison ? `; faros ${perRun(comparison.side)}` : ''),
   );
+  if (comparison) {
+    console.log(
+      `faros: ${comparison.recordsDelivered.toLocaleString('en-US')} records in its checked warm-up run, ` +
+        `as many as the baseline's: ${comparison.sameCountAsBaseline}, ` +
+        `same records as the connector's: ${comparison.sameRecordsAsConnector}, ` +
+        `one call per window in every run: ${comparison.oneCallPerWindowEveryRun}; connector / faros: ` +
+        `${comparison.throughputRatio}x the records/s, ${comparison.rssRatio}x the peak RSS (medians)`,
+    );
+  } else if (faros !== undefined && 'skipped' in faros) {
+    console.log(`faros-airbyte-cdk comparison skipped: ${faros.skipped}`);
+  }
 }
 
 function printMemory(result: MemoryResult, sameBackfill: ThroughputResult | undefined): void {
@@ -103,10 +137,15 @@ function printMemory(result: MemoryResult, sameBackfill: ThroughputResult | unde
       sameBackfill.connector.maxMaxRssMB ?? Number.NaN,
     ]);
   }
-  for (const run of [result.longBackfill, result.bigResponse]) {
+  for (const run of [result.longBackfill, result.slowReader, result.bigResponse]) {
     rows.push([run.what, run.records, run.bodyMB ?? '', run.calls, run.wallMs, run.maxRssMB]);
   }
   console.log(table(rows));
+  const slow = result.slowReader;
+  console.log(
+    `slow reader: ${slow.recordsDelivered.toLocaleString('en-US')} of ${slow.records.toLocaleString('en-US')} ` +
+      `records delivered, ${slow.stdoutMB} MB read from the pipe at ${slow.readMBPerSecond} MB/s on average`,
+  );
   console.log(
     `big response: ${result.bigResponse.recordsDelivered.toLocaleString('en-US')} of ` +
       `${result.bigResponse.records.toLocaleString('en-US')} records delivered`,
@@ -170,15 +209,44 @@ function goals(results: Results): Goal[] {
       measured: `${results.throughput.ratio}x`,
       met: results.throughput.ratio >= GOALS.throughputRatio,
     });
+    const faros = results.throughput.faros;
+    if (faros !== undefined && 'side' in faros) {
+      list.push({
+        name: 'connector throughput >= 3x faros',
+        target: `>= ${GOALS.farosThroughputRatio}x faros-airbyte-cdk records/s`,
+        measured: `${faros.throughputRatio}x`,
+        met:
+          faros.throughputRatio >= GOALS.farosThroughputRatio &&
+          faros.sameCountAsBaseline &&
+          faros.sameRecordsAsConnector &&
+          faros.oneCallPerWindowEveryRun,
+      });
+      list.push({
+        name: 'connector peak RSS < 0.5x faros',
+        target: `< ${GOALS.farosRssRatio}x faros-airbyte-cdk peak RSS`,
+        measured: `${faros.rssRatio}x (${results.throughput.connector.medianMaxRssMB} / ${faros.side.medianMaxRssMB} MB)`,
+        met: faros.rssRatio < GOALS.farosRssRatio,
+      });
+    }
   }
   const peaks: [string, number | undefined][] = [
     ['peak RSS, backfill', results.throughput?.connector.maxMaxRssMB],
     ['peak RSS, 3x longer backfill', results.memory?.longBackfill.maxRssMB],
+    ['peak RSS, slow stdout reader', results.memory?.slowReader.maxRssMB],
     ['peak RSS, 256 MiB response', results.memory?.bigResponse.maxRssMB],
   ];
   for (const [name, value] of peaks) {
     if (value === undefined) continue;
     list.push({ name, target: `< ${GOALS.rssMB} MB`, measured: `${value} MB`, met: value < GOALS.rssMB });
+  }
+  const slow = results.memory?.slowReader;
+  if (slow) {
+    list.push({
+      name: 'slow stdout reader, run completes',
+      target: 'every record delivered',
+      measured: `${slow.recordsDelivered}/${slow.records}`,
+      met: slow.recordsDelivered === slow.records,
+    });
   }
   for (const c of results.calls ?? []) {
     list.push({
@@ -230,7 +298,7 @@ function printState(results: StateSizeResult[]): void {
 }
 
 async function main(): Promise<void> {
-  const { sections, out } = parseArgs(process.argv.slice(2));
+  const { sections, out, faros } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const host = machine();
   section('machine');
@@ -238,7 +306,7 @@ async function main(): Promise<void> {
     `${host.cpuModel}, ${host.cores} cores, ${host.memoryGiB} GiB, node ${host.node}, Linux ${host.kernel}, ` +
       `commit ${host.commit ?? '?'}${host.dirty ? ' + uncommitted changes' : ''}`,
   );
-  console.log(`connector: ${cliPath()}`);
+  console.log(`connector: ${cliPath()}; every node process started without node flags (no NODE_OPTIONS)`);
 
   const results: Results = {};
   const timings: Record<string, number> = {};
@@ -251,8 +319,10 @@ async function main(): Promise<void> {
     }
   };
   if (sections.includes('throughput')) {
-    section('1. throughput: backfill, stdout to /dev/null, against the baseline reader');
-    results.throughput = await timed('throughput', () => throughput(SETTINGS.throughput));
+    section(
+      '1. throughput: backfill, stdout to /dev/null, against the baseline reader and faros-airbyte-cdk',
+    );
+    results.throughput = await timed('throughput', () => throughput({ ...SETTINGS.throughput, faros }));
     printThroughput(results.throughput);
   }
   if (sections.includes('memory')) {

@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { BaselineSummary } from './baseline-reader.js';
+import { prepareFaros } from './lib/faros.js';
 import {
+  CATALOG_PATH,
   MessageTally,
   readArgs,
+  RecordDigest,
   requireSuccess,
   runNode,
   writeJsonFiles,
@@ -16,6 +19,8 @@ const BASELINE_PATH = fileURLToPath(new URL('./baseline-reader.js', import.meta.
 export interface ThroughputOptions {
   days: number;
   runs: number;
+  /** Also run the faros-airbyte-cdk connector (bench/faros) in every round. */
+  faros: boolean;
 }
 
 export interface RunFigures {
@@ -52,6 +57,27 @@ export interface ThroughputResult {
   baseline: SideSummary;
   /** Median records/s of the connector over the baseline's. */
   ratio: number;
+  faros: FarosComparison | { skipped: string } | undefined;
+}
+
+/** The same windows read by the transfers stream written on faros-airbyte-cdk (bench/faros). */
+export interface FarosComparison {
+  cdkVersion: string;
+  /**
+   * Records of its checked warm-up run (the baseline's count for the same windows: the second where
+   * two windows meet is read twice); whether they are the baseline's count, and whether its distinct
+   * records equal, value for value, those of the connector's warm-up run.
+   */
+  recordsDelivered: number;
+  sameCountAsBaseline: boolean;
+  sameRecordsAsConnector: boolean;
+  /** Every timed run made one call per window (a failed, retried or skipped window would show). */
+  oneCallPerWindowEveryRun: boolean;
+  side: SideSummary;
+  /** Median records/s of the connector over faros's. */
+  throughputRatio: number;
+  /** Median peak RSS of the connector over faros's. */
+  rssRatio: number;
 }
 
 function figures(run: MeasuredRun, records: number, bytesServed: number, calls: number): RunFigures {
@@ -85,29 +111,53 @@ function summarise(runs: RunFigures[]): SideSummary {
 
 /**
  * A backfill of the `steady` preset (about 5,000 transfers a day) read by the connector, stdout to
- * /dev/null, alternating with the baseline reader fetching the windows the connector's run used.
+ * /dev/null, alternating with the baseline reader fetching the windows the connector's run used and,
+ * with `faros`, the faros-airbyte-cdk connector reading the same windows (skipped, with the reason,
+ * when it cannot be installed). Every process runs without node flags.
  */
-export async function throughput({ days, runs }: ThroughputOptions): Promise<ThroughputResult> {
+export async function throughput({ days, runs, faros }: ThroughputOptions): Promise<ThroughputResult> {
+  const farosConnector = faros ? prepareFaros() : undefined;
   const dataset = presetOver('steady', days);
   const { sim, bytes } = await benchSimulator(dataset);
   try {
     const args = readArgs(sim.connectorConfig());
     // Warm-up run, untimed: warms the simulator, checks delivery, and logs the windows.
     const tally = new MessageTally();
+    const digest = new RecordDigest();
     sim.resetStats();
-    requireSuccess(await runNode(args, { onLine: tally.onLine }), 'connector warm-up');
+    const onLine = (line: string) => {
+      tally.onLine(line);
+      digest.onLine(line);
+    };
+    requireSuccess(await runNode(args, { onLine }), 'connector warm-up');
     if (tally.errors.length > 0) throw new Error(`connector warm-up failed: ${tally.errors.join('; ')}`);
     const warmCalls = sim.calls();
     const windows = completeWindows(warmCalls);
-    const jobPath = writeJsonFiles({
+    const { job: jobPath, farosConfig } = writeJsonFiles({
       job: { url: sim.url, token: sim.token, server: sim.wolkvoxServer, windows },
-    }).job!;
+      farosConfig: {
+        wolkvox_server: sim.wolkvoxServer,
+        wolkvox_token: sim.token,
+        base_url: sim.url,
+        windows,
+      },
+    });
+    const farosArgs = farosConnector?.ready
+      ? [farosConnector.main, 'read', '--config', farosConfig!, '--catalog', CATALOG_PATH]
+      : undefined;
+    const farosDigest = new RecordDigest();
+    if (farosArgs) {
+      requireSuccess(await runNode(farosArgs, { onLine: farosDigest.onLine }), 'faros warm-up');
+      if (farosDigest.errors.length > 0)
+        throw new Error(`faros warm-up failed: ${farosDigest.errors.join('; ')}`);
+    }
     const callKey = (calls: typeof warmCalls) => calls.map((c) => `${c.dateIni}-${c.dateEnd}`).join(',');
     const warmKey = callKey(warmCalls);
     let sameCallsEveryRun = true;
 
     const connectorRuns: RunFigures[] = [];
     const baselineRuns: RunFigures[] = [];
+    const farosRuns: RunFigures[] = [];
     for (let round = 0; round < runs; round++) {
       sim.resetStats();
       bytes.reset();
@@ -118,13 +168,38 @@ export async function throughput({ days, runs }: ThroughputOptions): Promise<Thr
 
       sim.resetStats();
       bytes.reset();
-      const base = await runNode([BASELINE_PATH, jobPath], { measureRss: true });
+      const base = await runNode([BASELINE_PATH, jobPath!], { measureRss: true });
       requireSuccess(base, 'baseline reader');
       const summary = JSON.parse(base.stderrTail.trim().split('\n').pop() ?? '{}') as BaselineSummary;
       baselineRuns.push(figures(base, summary.records, bytes.bytes, sim.stats().total));
+
+      if (farosArgs) {
+        sim.resetStats();
+        bytes.reset();
+        const run = await runNode(farosArgs, { measureRss: true });
+        requireSuccess(run, 'faros connector');
+        farosRuns.push(figures(run, farosDigest.records, bytes.bytes, sim.stats().total));
+      }
     }
     const connector = summarise(connectorRuns);
     const baseline = summarise(baselineRuns);
+    let farosResult: ThroughputResult['faros'];
+    if (farosConnector?.ready) {
+      const side = summarise(farosRuns);
+      farosResult = {
+        cdkVersion: farosConnector.cdkVersion,
+        recordsDelivered: farosDigest.records,
+        sameCountAsBaseline: baselineRuns.every((run) => run.records === farosDigest.records),
+        sameRecordsAsConnector:
+          farosDigest.distinctRecords === digest.records && farosDigest.digest === digest.digest,
+        oneCallPerWindowEveryRun: farosRuns.every((run) => run.calls === windows.length),
+        side,
+        throughputRatio: round(connector.medianRecordsPerSecond / side.medianRecordsPerSecond, 2),
+        rssRatio: round((connector.medianMaxRssMB ?? Number.NaN) / (side.medianMaxRssMB ?? Number.NaN), 2),
+      };
+    } else if (farosConnector) {
+      farosResult = { skipped: farosConnector.reason };
+    }
     return {
       dataset: { preset: 'steady', days, records: dataset.size },
       windows: windows.length,
@@ -134,6 +209,7 @@ export async function throughput({ days, runs }: ThroughputOptions): Promise<Thr
       connector,
       baseline,
       ratio: round(connector.medianRecordsPerSecond / baseline.medianRecordsPerSecond, 2),
+      faros: farosResult,
     };
   } finally {
     await sim.close();

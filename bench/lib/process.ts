@@ -1,8 +1,22 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -33,19 +47,79 @@ export interface MeasuredRun {
   maxRssKb: number | undefined;
   /** CPU seconds (user + system) when measured by GNU time. */
   cpuSeconds: number | undefined;
+  /** Bytes read from stdout, when read through a slow reader. */
+  stdoutBytes: number | undefined;
   stderrTail: string;
 }
 
 export interface RunOptions {
-  /** Every stdout line, in order; without it stdout goes to /dev/null. */
+  /** Every stdout line, in order; without it (and without a slow reader) stdout goes to /dev/null. */
   onLine?: (line: string) => void;
   measureRss?: boolean;
   timeoutMs?: number;
-  /** Extra node flags (e.g. --cpu-prof) before the script. */
+  /** Extra node flags (e.g. --cpu-prof) before the script: the only node flags the process gets. */
   nodeFlags?: string[];
+  /**
+   * Read stdout through a named pipe (FIFO) at most this many bytes per second, as a slow
+   * destination does: the process must wait for the reader (backpressure), not buffer its output.
+   */
+  stdoutBytesPerSecond?: number;
 }
 
-/** Runs `node <args>` and measures its wall time (spawn to exit) and, if asked, its peak RSS. */
+/**
+ * The environment of every process the bench starts: the bench's own, without NODE_OPTIONS, so a
+ * process runs as `node dist/index.js` runs for a user (no heap flags) unless `nodeFlags` says otherwise.
+ */
+export function childEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** A FIFO in a fresh folder: the read end opened (non-blocking) for the parent, the write end for the child. */
+function openFifo(): { dir: string; readFd: number; writeFd: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'wolkvox-bench-fifo-'));
+  const path = join(dir, 'stdout');
+  execFileSync('mkfifo', [path]);
+  // The read end first (O_NONBLOCK: it does not wait for a writer), so opening the write end does not block.
+  const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  return { dir, readFd, writeFd: openSync(path, constants.O_WRONLY) };
+}
+
+/**
+ * Reads `input` to its end at no more than `bytesPerSecond` on average: after each chunk it waits
+ * until the bytes read so far are due, and reads nothing meanwhile (the pipe fills, the writer waits).
+ * Hands complete lines to `onLine`. Resolves with the bytes read.
+ */
+async function readSlowly(
+  input: Readable,
+  bytesPerSecond: number,
+  onLine: ((line: string) => void) | undefined,
+): Promise<number> {
+  const started = performance.now();
+  const decoder = new StringDecoder('utf8');
+  let bytes = 0;
+  let partial = '';
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (onLine) {
+      const lines = (partial + decoder.write(chunk)).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    }
+    const wait = started + (bytes / bytesPerSecond) * 1000 - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  const last = partial + decoder.end();
+  if (onLine && last !== '') onLine(last);
+  return bytes;
+}
+
+/**
+ * Runs `node <args>` and measures its wall time (spawn to exit) and, if asked, its peak RSS and CPU.
+ * The process gets no NODE_OPTIONS (`childEnvironment`); its stdout goes to /dev/null, to `onLine`
+ * through an OS pipe, or through a FIFO read at `stdoutBytesPerSecond`.
+ */
 export async function runNode(args: string[], options: RunOptions = {}): Promise<MeasuredRun> {
   const nodeArgs = [...(options.nodeFlags ?? []), ...args];
   const useTime = options.measureRss === true && existsSync(TIME_BIN);
@@ -55,14 +129,18 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
     timeFile === undefined
       ? [process.execPath, nodeArgs]
       : [TIME_BIN, ['-v', '-o', timeFile, process.execPath, ...nodeArgs]];
-  const devNull = options.onLine ? undefined : openSync('/dev/null', 'w');
+  const slow = options.stdoutBytesPerSecond;
+  const fifo = slow === undefined ? undefined : openFifo();
+  const devNull = options.onLine || fifo ? undefined : openSync('/dev/null', 'w');
   let stderr = '';
   let polledHwmKb: number | undefined;
   try {
     const started = performance.now();
     const child = spawn(command, commandArgs, {
-      stdio: ['ignore', devNull ?? 'pipe', 'pipe'],
+      stdio: ['ignore', fifo?.writeFd ?? devNull ?? 'pipe', 'pipe'],
+      env: childEnvironment(),
     });
+    if (fifo) closeSync(fifo.writeFd); // the child holds it: its exit ends the parent's read
     const poller =
       options.measureRss === true && !useTime && child.pid !== undefined
         ? setInterval(() => (polledHwmKb = readHwmKb(child.pid as number) ?? polledHwmKb), 10)
@@ -70,14 +148,16 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
-    const lines =
-      options.onLine && child.stdout
+    const lines: Promise<number | undefined> = fifo
+      ? readSlowly(new Socket({ fd: fifo.readFd, readable: true, writable: false }), slow!, options.onLine)
+      : options.onLine && child.stdout
         ? (async () => {
             for await (const line of createInterface({ input: child.stdout!, crlfDelay: Infinity })) {
               options.onLine!(line);
             }
+            return undefined;
           })()
-        : Promise.resolve();
+        : Promise.resolve(undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
       (resolve, reject) => {
@@ -88,7 +168,7 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
     const wallMs = performance.now() - started;
     clearTimeout(timer);
     if (poller) clearInterval(poller);
-    await lines;
+    const stdoutBytes = await lines;
     const time = timeFile === undefined ? undefined : parseGnuTime(readFileSync(timeFile, 'utf8'));
     return {
       args,
@@ -97,11 +177,13 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
       signal,
       maxRssKb: time?.maxRssKb ?? polledHwmKb,
       cpuSeconds: time?.cpuSeconds,
+      stdoutBytes,
       stderrTail: stderr,
     };
   } finally {
     if (devNull !== undefined) closeSync(devNull);
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    if (fifo !== undefined) rmSync(fifo.dir, { recursive: true, force: true });
   }
 }
 
@@ -181,6 +263,46 @@ export class MessageTally {
     else if (message.type === 'STATE') {
       this.states += 1;
       this.lastState = message.state;
+    } else if (message.type === 'TRACE' && message.trace?.type === 'ERROR') {
+      this.errors.push(message.trace.error?.message ?? '');
+    }
+  };
+}
+
+/**
+ * Counts the RECORD messages of any Airbyte source (whatever its key order) and digests their distinct
+ * `data` independently of order: the sum, modulo 2^48, of the first 48 bits of SHA-256 over each
+ * distinct record's data as JSON. Two sources that emit the same records (same values, same key order)
+ * have equal digests, also when one of them emits some twice (the overlapping second of two windows
+ * read by a reader without the connector's ledger). Parses every line: for checked runs, not timed ones.
+ */
+export class RecordDigest {
+  records = 0;
+  digest = 0;
+  errors: string[] = [];
+  private readonly seen = new Set<number>();
+
+  /** Records counted once each. */
+  get distinctRecords(): number {
+    return this.seen.size;
+  }
+
+  readonly onLine = (line: string): void => {
+    if (line === '') return;
+    const message = JSON.parse(line) as {
+      type: string;
+      record?: { data: unknown };
+      trace?: { type: string; error?: { message: string } };
+    };
+    if (message.type === 'RECORD') {
+      this.records += 1;
+      const head = createHash('sha256')
+        .update(JSON.stringify(message.record?.data))
+        .digest()
+        .readUIntBE(0, 6);
+      if (this.seen.has(head)) return;
+      this.seen.add(head);
+      this.digest = (this.digest + head) % 2 ** 48;
     } else if (message.type === 'TRACE' && message.trace?.type === 'ERROR') {
       this.errors.push(message.trace.error?.message ?? '');
     }
