@@ -33,10 +33,16 @@ const TIME_BIN = '/usr/bin/time';
 const STDERR_TAIL_CHARS = 4_000;
 const DEFAULT_TIMEOUT_MS = 300_000;
 
-/** How the peak RSS was measured: GNU time's ru_maxrss, or polling VmHWM when time is missing. */
-export const RSS_METHOD = existsSync(TIME_BIN)
-  ? '/usr/bin/time -v (ru_maxrss)'
-  : '/proc/PID/status VmHWM polled every 10 ms';
+/**
+ * How the peak RSS was measured: GNU time's ru_maxrss (or VmHWM polled when time is missing), or,
+ * when the run has several node processes, the largest one's RSS plus the others' private memory,
+ * polled every 50 ms, whichever is larger: the connector runs `read` in a second process where Node
+ * lacks process.execve (src/cli/heap.ts), and ru_maxrss gives only the largest process of a tree.
+ * (Adding up RSS would count the node binary's shared pages twice.)
+ */
+export const RSS_METHOD = `${
+  existsSync(TIME_BIN) ? '/usr/bin/time -v (ru_maxrss)' : '/proc/PID/status VmHWM polled every 10 ms'
+}, or the polled largest RSS + the other node processes' private memory if larger`;
 
 export interface MeasuredRun {
   args: string[];
@@ -141,9 +147,15 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
       env: childEnvironment(),
     });
     if (fifo) closeSync(fifo.writeFd); // the child holds it: its exit ends the parent's read
+    let treeKb = 0;
+    let ticks = 0;
     const poller =
-      options.measureRss === true && !useTime && child.pid !== undefined
-        ? setInterval(() => (polledHwmKb = readHwmKb(child.pid as number) ?? polledHwmKb), 10)
+      options.measureRss === true && child.pid !== undefined
+        ? setInterval(() => {
+            const root = child.pid as number;
+            if (!useTime) polledHwmKb = readHwmKb(root) ?? polledHwmKb;
+            if ((ticks += 1) % 5 === 0) treeKb = Math.max(treeKb, nodeTreeKb(root));
+          }, 10)
         : undefined;
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
@@ -175,7 +187,7 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
       wallMs,
       exitCode,
       signal,
-      maxRssKb: time?.maxRssKb ?? polledHwmKb,
+      maxRssKb: largest(time?.maxRssKb ?? polledHwmKb, treeKb),
       cpuSeconds: time?.cpuSeconds,
       stdoutBytes,
       stderrTail: stderr,
@@ -185,6 +197,39 @@ export async function runNode(args: string[], options: RunOptions = {}): Promise
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
     if (fifo !== undefined) rmSync(fifo.dir, { recursive: true, force: true });
   }
+}
+
+function largest(measured: number | undefined, treeKb: number): number | undefined {
+  if (measured === undefined) return treeKb > 0 ? treeKb : undefined;
+  return Math.max(measured, treeKb);
+}
+
+/**
+ * The memory of the node processes among `pid` and its descendants: the largest RSS plus the
+ * private memory of the others; 0 when there is at most one (ru_maxrss measures that case).
+ */
+function nodeTreeKb(pid: number): number {
+  const processes = nodeProcesses(pid);
+  if (processes.length < 2) return 0;
+  const largest = processes.reduce((a, b) => (b.rssKb > a.rssKb ? b : a));
+  return processes.reduce((sum, entry) => sum + (entry === largest ? entry.rssKb : entry.privateKb), 0);
+}
+
+function nodeProcesses(pid: number): { rssKb: number; privateKb: number }[] {
+  const found: { rssKb: number; privateKb: number }[] = [];
+  try {
+    if (/^Name:\s+node\b/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+      found.push({ rssKb: kb('Rss'), privateKb: kb('Private_Clean') + kb('Private_Dirty') });
+    }
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ')) {
+      if (child.trim() !== '') found.push(...nodeProcesses(Number(child)));
+    }
+  } catch {
+    // The process ended between two reads.
+  }
+  return found;
 }
 
 function readHwmKb(pid: number): number | undefined {
