@@ -352,8 +352,9 @@ describe('every Reports Manager report against the simulator', () => {
     const primaryKeys = new Map(
       (await discover(config)).map((stream) => [stream.name, stream.source_defined_primary_key]),
     );
-    // Where a unit stands by its state (the rule of the docs): the day after an aggregate's report_date,
-    // an event stream's date; start_date without a state.
+    // Where a unit stands by its state (the rule of the docs): the day after an aggregate's report_date
+    // (the end of the range once that day is past it: caught up), an event stream's date; start_date
+    // without a state.
     const states = new Map<string, Row>();
     const stateOf = (unit: (typeof units)[number]): Row | undefined => {
       const state = states.get(unit.stream);
@@ -365,7 +366,9 @@ describe('every Reports Manager report against the simulator', () => {
       const state = stateOf(unit);
       if (unit.stream === 'chats') return String(state?.date ?? `${FROM} 00:00:00`);
       const day = state?.report_date;
-      return day === undefined ? `${FROM} 00:00:00` : formatLocal(at(String(day)) + SECONDS_PER_DAY);
+      if (day === undefined) return `${FROM} 00:00:00`;
+      const next = at(String(day)) + SECONDS_PER_DAY;
+      return next + SECONDS_PER_DAY - 1 > at(TO) ? TO : formatLocal(next);
     };
     const delivered = new Map<string, Row[]>(names.map((name) => [name, []]));
     const complete = (unit: (typeof units)[number]): boolean =>

@@ -19,8 +19,12 @@ export interface RestartOptions {
   args?: string[];
 }
 
-/** Set in the restarted process: its settings are applied. */
+/** Set in the restarted process: its settings are applied ("exec": it replaced the first; "child": it runs under it). */
 const APPLIED = 'SOURCE_WOLKVOX_HEAP_APPLIED';
+/** Signals a terminal or a supervisor sends, passed on to the child. */
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+/** How often a child checks that its parent is still there (a parent killed by SIGKILL cannot tell it). */
+const PARENT_CHECK_MS = 1_000;
 
 /** True when the user chose heap sizes (node flags or NODE_OPTIONS): theirs win. */
 function heapChosen(): boolean {
@@ -28,37 +32,50 @@ function heapChosen(): boolean {
   return given.some((flag) => /^--max-(old|semi)-space-size\b/.test(flag));
 }
 
+/** In a child: end with SIGTERM (as if the parent had passed it on) once the parent is gone. */
+function followParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, PARENT_CHECK_MS).unref();
+}
+
 /**
- * Runs this program again with HEAP_FLAGS when `command` is `read` and they are not in force; resolves
- * with its exit code, or undefined when the current process should run the command itself. The new
- * process shares stdin, stdout and stderr (records are written straight to the real stdout, with its
- * backpressure); SIGINT and SIGTERM are passed on, and a death by signal is repeated here. Uses
- * `process.execve` where Node has it (22.15+: the image's Node 24), so only one process remains.
+ * Runs this program again with HEAP_FLAGS when `args` hold the command `read` and the flags are not
+ * in force; resolves with its exit code, or undefined when the current process should run the
+ * command itself. The new process shares stdin, stdout and stderr (records are written straight to
+ * the real stdout, with its backpressure). Uses `process.execve` where Node has it (22.15+: the
+ * image's Node 24), so only one process remains; else a child process: SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT are passed on, its death by a signal is repeated here, and it ends itself within a second
+ * when this process is killed outright.
  */
 export async function runWithHeapSettings(
-  command: string | undefined,
   script: string,
   {
     execve = (process as { execve?: Execve }).execve,
     args: scriptArgs = process.argv.slice(2),
   }: RestartOptions = {},
 ): Promise<number | undefined> {
-  if (command !== 'read' || process.env[APPLIED] === '1' || heapChosen()) return undefined;
+  if (process.env[APPLIED] === 'child') followParent();
+  if (!scriptArgs.includes('read') || process.env[APPLIED] !== undefined || heapChosen()) return undefined;
   const args = [...process.execArgv, ...HEAP_FLAGS, script, ...scriptArgs];
-  const env = { ...process.env, [APPLIED]: '1' };
-  if (execve !== undefined) execve(process.execPath, [process.execPath, ...args], env);
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  if (execve !== undefined) {
+    execve(process.execPath, [process.execPath, ...args], { ...process.env, [APPLIED]: 'exec' });
+  }
+  const child = spawn(process.execPath, args, {
+    stdio: 'inherit',
+    env: { ...process.env, [APPLIED]: 'child' },
+  });
+  const handlers = FORWARDED.map((signal) => {
+    const handler = () => void child.kill(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   const [code, signal] = (await new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (...ended) => resolve(ended));
   })) as [number | null, NodeJS.Signals | null];
-  process.off('SIGINT', onInt);
-  process.off('SIGTERM', onTerm);
+  for (const [forwarded, handler] of handlers) process.off(forwarded, handler);
   if (signal !== null) process.kill(process.pid, signal);
   return code ?? 1;
 }

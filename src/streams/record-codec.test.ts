@@ -47,11 +47,17 @@ const text = fc.oneof(
     ' ',
     '-',
     '\t',
+    ' \t',
+    ' \r\n',
+    '  \n ',
     ' \u00a0',
+    '\u2028',
+    ' x',
     'Peña "Lucho" \\ / {x}',
     '2026-04-04 23:30:00',
     '2026-02-30 10:00:00',
   ),
+  fc.stringMatching(/^[ \t\r\n\u00a0-]{0,4}$/),
 );
 const date = fc.oneof(
   fc

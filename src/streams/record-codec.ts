@@ -171,12 +171,12 @@ function unquote(quoted: string): string {
   return quoted.indexOf('\\') === -1 ? quoted.slice(1, -1) : (JSON.parse(quoted) as string);
 }
 
-/** isEmptyApiValue of the text a quoted JSON string text stands for. */
+/** isEmptyApiValue of the text a quoted JSON string text stands for (escapes decoded first). */
 function isEmptyQuoted(quoted: string): boolean {
   if (quoted.length === 2 || quoted === '"-"') return true;
   const first = quoted.charCodeAt(1);
-  if (first === BACKSLASH) return isEmptyApiValue(unquote(quoted));
-  return first <= 32 && quoted.slice(1, -1).trim() === '';
+  if (first !== BACKSLASH && first > 32) return false;
+  return isEmptyApiValue(unquote(quoted));
 }
 
 /**

@@ -12,6 +12,8 @@ const entry = (name: string, state: unknown, syncMode: StreamToRead['syncMode'] 
   state,
 });
 const eventState = (date: string) => ({ date, settled_from: date, delivered_ids: {} });
+/** Now, in the tests: far after every state below, unless a test says otherwise. */
+const END = at('2026-04-01 12:00:00');
 
 describe('budgetReadingOrder', () => {
   it('reads the streams, and the partitions, furthest behind first; ties in catalog order', () => {
@@ -25,6 +27,7 @@ describe('budgetReadingOrder', () => {
         entry('chats', eventState('2026-03-03 00:00:00')),
       ],
       config,
+      END,
     );
     expect(placed.map((stream) => stream.name)).toEqual([
       'skill_service_level_by_hour', // skill 102 has no state: start_date
@@ -55,6 +58,7 @@ describe('budgetReadingOrder', () => {
         ),
       ],
       config,
+      END,
     );
     expect(placed.map((stream) => [stream.name, stream.position])).toEqual([
       ['calls', -Infinity],
@@ -63,5 +67,30 @@ describe('budgetReadingOrder', () => {
       ['call_details', at('2026-03-02')],
       ['transfers', at('2026-03-03 10:00:00')],
     ]);
+  });
+
+  it('puts a caught-up aggregate (only re-reads and the running day left) after any stream with new rows', () => {
+    const end = at('2026-03-10 14:00:00');
+    const placed = budgetReadingOrder(
+      [
+        entry('agent_time_by_state', { report_date: '2026-03-09' }),
+        entry('skill_service_level_by_hour', {
+          partitions: {
+            101: { report_date: '2026-03-09' },
+            102: { report_date: '2026-03-08' },
+            103: { report_date: '2026-03-09' },
+          },
+        }),
+        entry('transfers', eventState('2026-03-10 06:10:36')),
+      ],
+      config,
+      end,
+    );
+    expect(placed.map((stream) => [stream.name, stream.position])).toEqual([
+      ['skill_service_level_by_hour', at('2026-03-09')], // skill 102 still lacks a complete day
+      ['transfers', at('2026-03-10 06:10:36')],
+      ['agent_time_by_state', end],
+    ]);
+    expect(placed[0]!.positions).toEqual([at('2026-03-09'), end, end]);
   });
 });

@@ -27,15 +27,19 @@ export type PlacedStream<T extends StreamToRead> = T & {
 
 /**
  * Where one partition stands, from its input state, as LocalSeconds: every row before it was read.
- * An event stream's cursor (`date`); the day after an aggregate's `report_date`; start_date without a
+ * An event stream's cursor (`date`); the day after an aggregate's `report_date`, or `end` once that
+ * day is not over by `end` (caught up: only the days it re-reads and the running day are left, which
+ * every sync reads again, so it goes after every stream with something new to read); start_date without a
  * state this sync resumes (none, a full refresh not in progress, or a state it refuses: such a stream
- * fails at once, without a call, when read). Never before start_date.
+ * fails at once, without a call, when read). Never before start_date. `end`: the last second this
+ * sync reads (end_date, or now in the operation's zone).
  */
 export function partitionPosition(
   stream: SourceStream,
   syncMode: StreamToRead['syncMode'],
   state: unknown,
   config: ConnectorConfig,
+  end: LocalSeconds,
 ): LocalSeconds {
   const start = config.startDate;
   try {
@@ -47,7 +51,10 @@ export function partitionPosition(
     }
     const saved = parseAggregateState(stream.name, state);
     if (saved === undefined || (syncMode === 'full_refresh' && !saved.fullRefreshInProgress)) return start;
-    return Math.max(start, saved.day + SECONDS_PER_DAY);
+    const next = saved.day + SECONDS_PER_DAY;
+    // Caught up: the next day is not over by the end of this sync (today's running day, or past end_date).
+    if (next + SECONDS_PER_DAY - 1 > end) return Math.max(start, end);
+    return Math.max(start, next);
   } catch (error) {
     if (error instanceof ConfigError) return start;
     throw error;
@@ -62,7 +69,11 @@ function furthestBehindFirst<T>(items: readonly T[], position: (item: T) => Loca
     .map(({ item }) => item);
 }
 
-function place<T extends StreamToRead>(entry: T, config: ConnectorConfig): PlacedStream<T> {
+function place<T extends StreamToRead>(
+  entry: T,
+  config: ConnectorConfig,
+  end: LocalSeconds,
+): PlacedStream<T> {
   const { stream } = entry;
   if (stream === undefined) return { ...entry, position: -Infinity, positions: [] };
   const partitioned = stream.partitions.some((partition) => partition.value !== undefined);
@@ -78,6 +89,7 @@ function place<T extends StreamToRead>(entry: T, config: ConnectorConfig): Place
       entry.syncMode,
       partition.value === undefined ? entry.state : states[partition.value],
       config,
+      end,
     );
   const partitions = furthestBehindFirst(stream.partitions, positionOf);
   const positions = partitions.map(positionOf);
@@ -89,14 +101,15 @@ function place<T extends StreamToRead>(entry: T, config: ConnectorConfig): Place
  * and inside a partitioned stream the partitions furthest behind first (see `partitionPosition`; a
  * stream's position is its least advanced partition's), equal positions in catalog order. So the
  * streams a budget stopped short are read first next time, and each sync moves the furthest behind.
- * Throws nothing.
+ * `end`: the last second this sync reads (end_date, or now in the operation's zone). Throws nothing.
  */
 export function budgetReadingOrder<T extends StreamToRead>(
   entries: readonly T[],
   config: ConnectorConfig,
+  end: LocalSeconds,
 ): PlacedStream<T>[] {
   return furthestBehindFirst(
-    entries.map((entry) => place(entry, config)),
+    entries.map((entry) => place(entry, config, end)),
     (entry) => entry.position,
   );
 }

@@ -357,6 +357,23 @@ describe('retries', () => {
     expect(sleeps).toEqual([1000, 2000]); // full jitter at random() = 0.5 of 2 s, then 4 s
   });
 
+  it('a large body with code 404 after data is no "no records": a restart, then the records again', async () => {
+    api()
+      .get(PATH)
+      .reply(
+        200,
+        new Parts([`{"data":${JSON.stringify(RECORDS)}`, ',"code":404,"msg":"Validate dates entered"}']),
+      )
+      .get(PATH)
+      .reply(200, OK);
+    const { read, records, restarts } = setup({ streamingThresholdBytes: 1 });
+    expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 2 });
+    expect(records).toEqual([...RECORDS, ...RECORDS]);
+    expect(restarts).toEqual([
+      { attempt: 1, delayMs: 1000, reason: 'code 404 "no records" after records of `data` had been read' },
+    ]);
+  });
+
   it('yields a restart before retrying a failure that came after the body started', async () => {
     api().get(PATH).reply(200, '{"code":200,"data":[{"conn_id":"1"},').get(PATH).reply(200, OK);
     const { read, restarts, records } = setup({ streamingThresholdBytes: 1 });

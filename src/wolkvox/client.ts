@@ -354,6 +354,11 @@ class WolkvoxReportsClient implements WolkvoxClient {
 
   #outcome(answer: ApiAnswer, context: AttemptContext, bodyStarted: boolean): Attempt {
     const classified = classifyAnswer(answer, context.report, context.endpoint);
+    if (classified === 'not-found' && bodyStarted) {
+      // "No records" after records: a contradictory answer (a large body whose code follows data).
+      const reason = 'code 404 "no records" after records of `data` had been read';
+      return { failure: new WolkvoxUnavailableError(reason, 'malformed-body'), bodyStarted };
+    }
     if (classified === 'not-found') return { result: { recordCount: 0, notFound: true } };
     if (classified instanceof WolkvoxUnavailableError) return { failure: classified, bodyStarted };
     throw classified;

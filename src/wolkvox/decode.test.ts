@@ -49,7 +49,7 @@ async function decodeChunks(chunks: AsyncIterable<Uint8Array>, options: DecodeOp
   return { records, envelope };
 }
 
-describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) => {
+describe.each(Object.entries(PATHS))('bodyElements, %s path', (_path, threshold) => {
   it('hands out every element of a data list, in order, with the envelope fields', async () => {
     const body =
       '{"code":200,"error":null,"msg":"2 records were found","data":[{"conn_id":"a"},{"conn_id":"b"}]}';
@@ -199,7 +199,7 @@ describe.each(Object.entries(PATHS))('decodeBody, %s path', (_path, threshold) =
   });
 });
 
-describe('decodeBody, both paths', () => {
+describe('bodyElements, both paths', () => {
   it('agree with JSON.parse on arbitrary records and chunkings', async () => {
     const record = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 });
     await fc.assert(

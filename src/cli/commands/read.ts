@@ -5,6 +5,7 @@ import { parseConfiguredCatalog, parseStateInput, readJsonFile } from '../../pro
 import { missingParameterOption, sourceStreams, type SourceStream } from '../../streams/index.js';
 import { budgetReadingOrder, readingOrderLine, type StreamToRead } from '../../sync/reading-order.js';
 import { syncSourceStream } from '../../sync/source-stream-sync.js';
+import { wallClockAt } from '../../time/zone.js';
 import type { ReportsClient } from '../../wolkvox/types.js';
 import { logMessage } from '../../protocol/messages.js';
 import { CallReporter } from '../call-reporter.js';
@@ -35,7 +36,8 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
   // Catalog order, unless a call budget may stop the sync: then the streams furthest behind first.
   let ordered = toRead;
   if (config.callBudget !== undefined) {
-    const placed = budgetReadingOrder(toRead, config);
+    const end = config.endDate ?? wallClockAt(config.timezone, Date.now());
+    const placed = budgetReadingOrder(toRead, config, end);
     await context.emitter.emit(logMessage('INFO', readingOrderLine(placed, config.callBudget)));
     ordered = placed;
   }
