@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBigResponse } from './lib/big-response.js';
+import { HEAP_FLAGS } from '../src/cli/heap.js';
 import { readArgs, requireSuccess, runNode } from './lib/process.js';
 import { MIB, round, table } from './lib/report.js';
 import { benchSimulator, presetOver } from './lib/sim.js';
@@ -72,7 +73,8 @@ function summarise(profile: CpuProfile): void {
 async function main(): Promise<void> {
   const keep = option('--keep');
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'wolkvox-profile-'));
-  const flags = ['--cpu-prof', '--cpu-prof-dir', dir];
+  // The heap settings `read` would restart itself with: given here, it runs (and is profiled) in this process.
+  const flags = ['--cpu-prof', '--cpu-prof-dir', dir, ...HEAP_FLAGS];
   if (process.argv.includes('--big')) {
     const big = await startBigResponse(59_000, 256 * MIB);
     try {
