@@ -1,3 +1,4 @@
+import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ANSWERS, errorBody, successBodyStart, SUCCESS_BODY_END } from '../src/simulator/envelope.js';
 import { generateDataset } from '../src/simulator/dataset.js';
@@ -74,20 +75,9 @@ function reportsSimulator(
   };
 }
 
-/** chat_9 keys in Wolkvox's order, for the hand-written rows. */
-const CHAT_9_KEYS = [
-  'conn_id',
-  'transfer_agent_id',
-  'transfer_agent_name',
-  'receiver_agent_id',
-  'receiver_agent_name',
-  'channel',
-  'date',
-];
-
 /** A chat_9 row written as JSON text by JSON.stringify (the simulator's form), for filler rows. */
 function plainTransfer(values: string[]): string {
-  return JSON.stringify(Object.fromEntries(CHAT_9_KEYS.map((key, index) => [key, values[index]])));
+  return JSON.stringify(Object.fromEntries(TRANSFER_FIELDS.map((key, index) => [key, values[index]])));
 }
 
 /** Byte that is not UTF-8: a Latin-1 "ñ" sent raw inside a UTF-8 body. */
