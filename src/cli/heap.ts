@@ -73,10 +73,10 @@ export async function runWithHeapSettings(
     process.on(signal, handler);
     return [signal, handler] as const;
   });
-  const [code, signal] = (await new Promise((resolve, reject) => {
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (...ended) => resolve(ended));
-  })) as [number | null, NodeJS.Signals | null];
+  });
   for (const [forwarded, handler] of handlers) process.off(forwarded, handler);
   if (signal !== null) process.kill(process.pid, signal);
   return code ?? 1;

@@ -93,6 +93,7 @@ async function parseAndRun(argv: string[]): Promise<number> {
       // yargs reports its own findings as a YError (a failed .check as its text); anything else is a defect.
       if (error instanceof Error && error.name !== 'YError') throw error;
       // Thrown, so that yargs runs no command; stdout stays protocol-only.
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- in a fail handler yargs' help() gives the usage text
       throw new UsageError(`${instance.help() ?? ''}\n\n${message ?? ''}\n`);
     })
     .parseAsync();

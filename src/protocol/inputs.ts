@@ -109,7 +109,7 @@ function readStateMessage(message: unknown, index: number, states: Map<string, u
     return;
   }
   if (state.type === 'GLOBAL' && isObject(state.global) && Array.isArray(state.global.stream_states)) {
-    state.global.stream_states.forEach((entry, inner) =>
+    (state.global.stream_states as unknown[]).forEach((entry, inner) =>
       readStateMessage({ type: 'STREAM', stream: entry }, inner, states),
     );
     return;

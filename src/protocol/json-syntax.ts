@@ -11,8 +11,10 @@ export interface TextPosition {
   column: number;
 }
 
-class SyntaxStop {
-  constructor(readonly offset: number) {}
+class SyntaxStop extends Error {
+  constructor(readonly offset: number) {
+    super(`invalid JSON at ${offset}`);
+  }
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -144,7 +144,7 @@ class DayBuilder {
     // Interactions are numbered 0..n-1 in creation order; conn_ids follow first appearance in time.
     const connIdOf = new Float64Array(this.interactions);
     let nextConnId = this.day * CONN_IDS_PER_DAY + 1;
-    const sorted: StoredTransfer[] = new Array(drafts.length);
+    const sorted = new Array<StoredTransfer>(drafts.length);
     for (let position = 0; position < keys.length; position++) {
       const key = keys[position] as number;
       const draft = drafts[

@@ -14,7 +14,7 @@ export async function serveAnswer(
   response: ServerResponse,
   chunkChars: number,
 ): Promise<void> {
-  response.once('close', answer.release);
+  response.once('close', () => answer.release());
   if (!(await waitUnlessClosed(response, answer.delayMs))) return;
   const chunks = answer.chunks(chunkChars)[Symbol.iterator]();
   const first = chunks.next();

@@ -50,7 +50,7 @@ export interface FlatLayout {
 /** What a stream definition needs: the decoder the client runs, and the shaper the sync engine runs. */
 export interface RecordCodec {
   decode: RecordDecoder<DecodedRow>;
-  shape(row: DecodedRow, offsets: OffsetFormatter): ShapedRecord;
+  shape: (row: DecodedRow, offsets: OffsetFormatter) => ShapedRecord;
 }
 
 /** Raw control characters: invalid inside a JSON string, and whitespace between tokens otherwise. */

@@ -8,7 +8,9 @@ import type { TransformResult } from './definition.js';
 export function asText(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return null;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'object'
+    ? JSON.stringify(value)
+    : String(value as string | number | boolean | bigint);
 }
 
 /** The stable content id of a record: the first 32 hex digits of SHA-256 over the values as a JSON list. */

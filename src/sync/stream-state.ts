@@ -93,7 +93,7 @@ function parseIds(stream: string, field: string, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) {
     throw unusable(stream, `"${field}" must be a list of record ids, got ${JSON.stringify(value)}`);
   }
-  return value as string[];
+  return value;
 }
 
 /**

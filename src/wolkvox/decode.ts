@@ -364,10 +364,7 @@ export interface ErrorBody {
  * The readable part of a non-2xx body, and what kind of body it was: Wolkvox's envelope is a JSON
  * object with `code` and `msg` or `error`.
  */
-export async function readErrorDetail(
-  body: AsyncIterable<Uint8Array>,
-  charset?: string | undefined,
-): Promise<ErrorBody> {
+export async function readErrorDetail(body: AsyncIterable<Uint8Array>, charset?: string): Promise<ErrorBody> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {

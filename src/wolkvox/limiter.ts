@@ -32,7 +32,7 @@ export class Limiter {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.#waiting.splice(this.#waiting.indexOf(grant), 1);
-        reject(signal?.reason);
+        reject(signal?.reason as Error);
       };
       // The releasing task hands its slot over directly, so #running does not change.
       const grant = () => {

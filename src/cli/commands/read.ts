@@ -24,7 +24,9 @@ export async function read(context: CommandContext, args: ReadArguments): Promis
   const config = await loadConfig(context, args.configPath);
   const catalog = parseConfiguredCatalog(await readJsonFile(args.catalogPath, 'catalog'));
   const states =
-    args.statePath !== undefined ? parseStateInput(await readJsonFile(args.statePath, 'state')) : new Map();
+    args.statePath !== undefined
+      ? parseStateInput(await readJsonFile(args.statePath, 'state'))
+      : new Map<string, unknown>();
   const client = createClient(config, new CallReporter(context.emitter, config.timezone));
   const available = sourceStreams(config);
   const toRead: StreamToRead[] = catalog.map((configured) => ({
