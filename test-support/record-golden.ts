@@ -1,3 +1,5 @@
+import { configuredCatalog } from '../src/demo/run-cli.js';
+import type { AirbyteStream } from '../src/protocol/messages.js';
 import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ANSWERS, errorBody, successBodyStart, SUCCESS_BODY_END } from '../src/simulator/envelope.js';
@@ -311,24 +313,8 @@ async function discoverCatalog(config: object, streams: string[]): Promise<unkno
   const files = writeJsonFiles({ config });
   const run = await runCli(['discover', '--config', files.config!]);
   if (run.exitCode !== 0) throw new Error(`discover failed: ${run.stderr}`);
-  const discovered = messagesOfType(run, 'CATALOG')[0]!.catalog.streams as {
-    name: string;
-    default_cursor_field: string[];
-    source_defined_primary_key: string[][];
-  }[];
-  return {
-    streams: streams.map((name) => {
-      const stream = discovered.find((entry) => entry.name === name);
-      if (!stream) throw new Error(`${name} not discovered`);
-      return {
-        stream,
-        sync_mode: 'incremental',
-        destination_sync_mode: 'append_dedup',
-        cursor_field: stream.default_cursor_field,
-        primary_key: stream.source_defined_primary_key,
-      };
-    }),
-  };
+  const discovered = messagesOfType(run, 'CATALOG')[0]!.catalog.streams as AirbyteStream[];
+  return configuredCatalog(discovered, streams, (name) => new Error(`${name} not discovered`));
 }
 
 /** Runs `read` through a fresh recording proxy; returns the answers and the normalised lines. */

@@ -11,7 +11,7 @@ import { wallClockAt } from '../time/zone.js';
 import { expectedIds, recentBurstyDataset, storedDates } from './dataset.js';
 import { minimumCalls } from './minimum-calls.js';
 import { readSync, type SyncRead } from './read-sync.js';
-import { describeFailure, runCli, type CliRun } from './run-cli.js';
+import { configuredCatalog, describeFailure, runCli, type CliRun } from './run-cli.js';
 import {
   AgentCallTally,
   formatCount,
@@ -188,20 +188,11 @@ async function backfillThenIncremental(session: Session) {
 
 /** The configured catalog of `names`, from discover's catalog, incremental and deduplicated. */
 function catalogOf(discover: CliRun, names: string[]): object {
-  const { streams } = firstMessage(discover, 'CATALOG').catalog;
-  return {
-    streams: names.map((name) => {
-      const stream = streams.find((entry) => entry.name === name);
-      if (!stream) throw new DemoFailure(`discover did not list the stream ${name}`);
-      return {
-        stream,
-        sync_mode: 'incremental',
-        destination_sync_mode: 'append_dedup',
-        cursor_field: stream.default_cursor_field,
-        primary_key: stream.source_defined_primary_key,
-      };
-    }),
-  };
+  return configuredCatalog(
+    firstMessage(discover, 'CATALOG').catalog.streams,
+    names,
+    (name) => new DemoFailure(`discover did not list the stream ${name}`),
+  );
 }
 
 /** One read of streams of other kinds; their per-stream figures, and calls per agent for the report table. */

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { AirbyteMessage } from '../protocol/messages.js';
+import type { AirbyteMessage, AirbyteStream, ConfiguredStream } from '../protocol/messages.js';
 
 /** The built connector, run exactly as Airbyte runs it: a separate process speaking on stdout. */
 const CLI_PATH = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -84,6 +84,31 @@ export async function runCli(args: string[], onMessage: MessageHandler = () => u
 }
 
 /** What went wrong with a run, in one line, for a failure message. */
+/**
+ * The configured catalog of the streams `names`, taken from discover's `streams`: incremental,
+ * deduplicated, cursor and primary key as the source defines them. Throws what `missing` makes of a
+ * name discover did not list.
+ */
+export function configuredCatalog(
+  streams: readonly AirbyteStream[],
+  names: readonly string[],
+  missing: (name: string) => Error,
+): { streams: ConfiguredStream[] } {
+  return {
+    streams: names.map((name) => {
+      const stream = streams.find((entry) => entry.name === name);
+      if (!stream) throw missing(name);
+      return {
+        stream,
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+        cursor_field: stream.default_cursor_field,
+        primary_key: stream.source_defined_primary_key,
+      };
+    }),
+  };
+}
+
 export function describeFailure(run: CliRun): string {
   const how = run.signal ? `was killed (${run.signal})` : `exited with code ${run.exitCode}`;
   const errors = run.messages.flatMap((message) =>

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
-import { parseLocal } from '../time/local-time.js';
+import { parseLocal, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
-import type { RawRecord, RecordDecoder } from '../wolkvox/types.js';
+import { parseRawRecord, type RawRecord, type RecordDecoder } from '../wolkvox/types.js';
 import type { ShapedRecord, TransformResult } from './definition.js';
 import { isEmptyApiValue } from './record-shape.js';
 
@@ -77,7 +77,9 @@ export function createRecordCodec(
   const twinIndexes = layout.twins.map((twin) => layout.fields.indexOf(twin.field));
   const fast = layout.fastPath && cursorIndex >= 0 && twinIndexes.every((index) => index >= 0);
   const canonical = new Map<string, string>();
-  const twinsOf = twinWriter(layout.twins);
+  const twinsOf = twinWriter(layout.twins, twinIndexes);
+  // The cursor is usually a timestamp too (transfers: `date`): then its seconds come with the twins.
+  const cursorTwin = twinIndexes.indexOf(cursorIndex);
 
   /** The canonical quoted text of an escaped JSON string text; validates it (SyntaxError). */
   const canonicalText = (quoted: string): string => {
@@ -91,13 +93,13 @@ export function createRecordCodec(
   };
 
   const decode = (text: string): DecodedRow => {
-    if (!fast || CONTROL_CHARACTER.test(text)) return JSON.parse(text) as RawRecord;
+    if (!fast || CONTROL_CHARACTER.test(text)) return parseRawRecord(text);
     const row: FlatRow = new Array<string>(keys.length);
     let backslash = text.indexOf('\\');
     let position = 0;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index]!;
-      if (!text.startsWith(key, position)) return JSON.parse(text) as RawRecord;
+      if (!text.startsWith(key, position)) return parseRawRecord(text);
       const open = position + key.length - 1;
       let close = text.indexOf('"', open + 1);
       let escaped = false;
@@ -105,7 +107,7 @@ export function createRecordCodec(
         escaped = true;
         // An escaped quote does not end the value: its run of backslashes is odd.
         for (;;) {
-          if (close === -1) return JSON.parse(text) as RawRecord;
+          if (close === -1) return parseRawRecord(text);
           let before = close - 1;
           while (text.charCodeAt(before) === BACKSLASH) before--;
           if ((close - 1 - before) % 2 === 0) break;
@@ -113,16 +115,16 @@ export function createRecordCodec(
         }
         backslash = text.indexOf('\\', close);
       }
-      if (close === -1) return JSON.parse(text) as RawRecord;
+      if (close === -1) return parseRawRecord(text);
       const quoted = text.slice(open, close + 1);
       row[index] = escaped ? canonicalText(quoted) : quoted;
       position = close + 1;
       const next = text.charCodeAt(position);
-      if (next !== (index === keys.length - 1 ? CLOSE_OBJECT : COMMA)) return JSON.parse(text) as RawRecord;
+      if (next !== (index === keys.length - 1 ? CLOSE_OBJECT : COMMA)) return parseRawRecord(text);
       if (index < keys.length - 1) continue;
       position += 1;
     }
-    return position === text.length ? row : (JSON.parse(text) as RawRecord);
+    return position === text.length ? row : parseRawRecord(text);
   };
 
   const shapeFlat = (row: FlatRow, offsets: OffsetFormatter): ShapedRecord => {
@@ -132,14 +134,18 @@ export function createRecordCodec(
       const empty = layout.nullEmpty && index !== cursorIndex && isEmptyQuoted(quoted);
       json += members[index]! + (empty ? 'null' : quoted);
     }
-    const cursor = unquote(row[cursorIndex]!);
-    const cursorSeconds = parseLocal(cursor);
-    json += twinsOf(row, twinIndexes, offsets);
+    const twins = twinsOf(row, offsets);
+    json += twins.members;
+    const cursorSeconds =
+      cursorTwin >= 0 ? twins.seconds[cursorTwin] : parseLocal(unquote(row[cursorIndex]!));
     return {
       id: hash('sha256', `[${row.join(',')}]`, 'hex').slice(0, 32),
       members: json,
       cursorSeconds,
-      anomaly: cursorSeconds === undefined ? `unreadable ${layout.cursorField} "${cursor}"` : undefined,
+      anomaly:
+        cursorSeconds === undefined
+          ? `unreadable ${layout.cursorField} "${unquote(row[cursorIndex]!)}"`
+          : undefined,
     };
   };
 
@@ -179,36 +185,44 @@ function isEmptyQuoted(quoted: string): boolean {
   return isEmptyApiValue(unquote(quoted));
 }
 
+/** A row's timestamp twins: their JSON members, and each twin field's time (undefined when unreadable). */
+interface Twins {
+  members: string;
+  seconds: (LocalSeconds | undefined)[];
+}
+
 /**
- * The twins' members of a row: `,"<withOffset>":"<ISO with offset>","<local>":"<ISO>"` per twin,
- * or null for both when the field is not a local time. The last result is kept: rows of one second
- * come together.
+ * The twins of a row (fields at `indexes`): `,"<withOffset>":"<ISO with offset>","<local>":"<ISO>"`
+ * per twin, or null for both when the field is not a local time. The last result is kept: rows of
+ * one second come together.
  */
 function twinWriter(
   twins: readonly TimestampTwin[],
-): (row: FlatRow, indexes: readonly number[], offsets: OffsetFormatter) => string {
+  indexes: readonly number[],
+): (row: FlatRow, offsets: OffsetFormatter) => Twins {
   const withOffset = twins.map((twin) => `,${JSON.stringify(twin.withOffset)}:`);
   const local = twins.map((twin) => `,${JSON.stringify(twin.local)}:`);
   let lastKey = '';
   let lastOffsets: OffsetFormatter | undefined;
-  let lastMembers = '';
-  return (row, indexes, offsets) => {
+  let last: Twins = { members: '', seconds: [] };
+  return (row, offsets) => {
     let key = indexes.length === 1 ? row[indexes[0]!]! : '';
     if (indexes.length > 1) for (const index of indexes) key += row[index];
-    if (key === lastKey && offsets === lastOffsets) return lastMembers;
-    let json = '';
-    for (let twin = 0; twin < indexes.length; twin++) {
-      const text = unquote(row[indexes[twin]!]!);
-      const seconds = parseLocal(text);
-      if (seconds === undefined) json += `${withOffset[twin]}null${local[twin]}null`;
+    if (key === lastKey && offsets === lastOffsets) return last;
+    let members = '';
+    const seconds = indexes.map((index, twin) => {
+      const text = unquote(row[index]!);
+      const at = parseLocal(text);
+      if (at === undefined) members += `${withOffset[twin]}null${local[twin]}null`;
       else {
-        const iso = offsets.toIso(seconds, text);
-        json += `${withOffset[twin]}"${iso}"${local[twin]}"${iso.slice(0, 19)}"`;
+        const iso = offsets.toIso(at, text);
+        members += `${withOffset[twin]}"${iso}"${local[twin]}"${iso.slice(0, 19)}"`;
       }
-    }
+      return at;
+    });
     lastKey = key;
     lastOffsets = offsets;
-    lastMembers = json;
-    return json;
+    last = { members, seconds };
+    return last;
   };
 }

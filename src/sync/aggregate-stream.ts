@@ -139,12 +139,13 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
         'of every stream and partition of the sync), or lower aggregate_reread_days.',
     );
   }
-  let recordsSinceState = 0;
+  const progress = new SyncProgress(output, stream, () => client.callsMade);
+  let recordsAtState = 0;
   let finalState: Record<string, unknown> = {};
   const emitState = async (state: Record<string, unknown>): Promise<void> => {
     finalState = state;
-    const count = recordsSinceState;
-    recordsSinceState = 0;
+    const count = progress.totals.records - recordsAtState;
+    recordsAtState = progress.totals.records;
     await output.state(state, count);
   };
   const currentState = (): Record<string, unknown> => {
@@ -153,7 +154,6 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
     return state as Record<string, unknown>;
   };
 
-  const progress = new SyncProgress(output, stream, () => client.callsMade);
   const days = firstDay > lastDay ? 0 : (lastDay - firstDay) / SECONDS_PER_DAY + 1;
   output.log(
     'INFO',
@@ -193,7 +193,6 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
         return JSON.stringify(record);
       });
       progress.totals.records += records.length;
-      recordsSinceState += records.length;
       if (records.length > 0) await output.recordBatch(records);
       if (fullRefresh || day < today) stateDay = Math.max(stateDay ?? day, day);
       progress.windowCompleted({ from: day, to: day + SECONDS_PER_DAY - 1 }, lastDay + SECONDS_PER_DAY - 1);
