@@ -1,3 +1,4 @@
+import { elementsBatch } from '../src/streams/record-codec.js';
 import { mulberry32 } from '../src/simulator/random.js';
 import { SystemError } from '../src/errors/index.js';
 import { SECONDS_PER_DAY, type LocalSeconds } from '../src/time/local-time.js';
@@ -63,7 +64,7 @@ export class FakeReportsClient implements ReportsClient {
     this.rows = [...this.rows, ...rows].sort((a, b) => a.second - b.second);
   }
 
-  async *readWindow<R>(
+  async *readWindow<R extends { readonly length: number }>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
@@ -77,7 +78,7 @@ export class FakeReportsClient implements ReportsClient {
     }
   }
 
-  private async *respond<R>(
+  private async *respond<R extends { readonly length: number }>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
@@ -103,7 +104,7 @@ export class FakeReportsClient implements ReportsClient {
       for (let start = 0; start < Math.min(body.length, failAt); start += BATCH) {
         if (signal?.aborted) throw abortError();
         const rows = body.slice(start, Math.min(start + BATCH, failAt));
-        yield { type: 'records', records: rows.map((row) => decode(JSON.stringify(row.raw))) };
+        yield { type: 'records', records: decode(elementsBatch(rows.map((row) => JSON.stringify(row.raw)))) };
         await new Promise(setImmediate);
       }
       if (failAt > body.length) {

@@ -1,4 +1,4 @@
-import type { SyncOutput } from '../src/sync/output.js';
+import type { RecordWriter, SyncOutput } from '../src/sync/output.js';
 
 export type OutputEvent =
   | { kind: 'record'; data: Record<string, unknown> }
@@ -10,10 +10,26 @@ export type OutputEvent =
 export class RecordingOutput implements SyncOutput {
   readonly events: OutputEvent[] = [];
 
-  recordBatch(records: readonly string[]): void {
-    for (const record of records)
-      this.events.push({ kind: 'record', data: JSON.parse(record) as Record<string, unknown> });
-  }
+  private pieces: Buffer[] = [];
+
+  /** Each record's data object, parsed back from the bytes written for it. */
+  readonly records: RecordWriter = {
+    open: () => {
+      this.pieces = [];
+    },
+    bytes: (source, start, end) => {
+      this.pieces.push(Buffer.from(source.subarray(start, end)));
+    },
+    text: (text) => {
+      this.pieces.push(Buffer.from(text, 'utf8'));
+    },
+    close: () => {
+      const data = JSON.parse(Buffer.concat(this.pieces).toString('utf8')) as Record<string, unknown>;
+      this.events.push({ kind: 'record', data });
+    },
+  };
+
+  endRecordBatch(): void {}
 
   state(state: Record<string, unknown>, recordCount: number): void {
     this.events.push({ kind: 'state', state: structuredClone(state), recordCount });
@@ -27,7 +43,8 @@ export class RecordingOutput implements SyncOutput {
     this.events.push({ kind: 'estimate', rows });
   }
 
-  get records(): Record<string, unknown>[] {
+  /** The records delivered, in order. */
+  get delivered(): Record<string, unknown>[] {
     return this.events.flatMap((event) => (event.kind === 'record' ? [event.data] : []));
   }
 

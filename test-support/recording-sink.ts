@@ -5,11 +5,11 @@ export function recordingSink(): {
   records: RawRecord[];
   restarts: RestartInfo[];
   /** Pulls `response` to its end; resolves with the call's result. */
-  drain(response: AsyncIterable<WindowEvent<RawRecord>>): Promise<WindowResult>;
+  drain(response: AsyncIterable<WindowEvent<RawRecord[]>>): Promise<WindowResult>;
 } {
   const records: RawRecord[] = [];
   const restarts: RestartInfo[] = [];
-  const drain = async (response: AsyncIterable<WindowEvent<RawRecord>>): Promise<WindowResult> => {
+  const drain = async (response: AsyncIterable<WindowEvent<RawRecord[]>>): Promise<WindowResult> => {
     let result: WindowResult | undefined;
     for await (const event of response) {
       if (event.type === 'records') records.push(...event.records);

@@ -1,16 +1,33 @@
-import type { StreamDefinition } from '../src/streams/definition.js';
+import { elementsBatch } from '../src/streams/record-codec.js';
+import type { ShapedRecord, StreamDefinition } from '../src/streams/definition.js';
+import type { RecordWriter } from '../src/sync/output.js';
 import type { OffsetFormatter } from '../src/time/zone.js';
 import type { RawRecord } from '../src/wolkvox/types.js';
+
+/** The JSON text `stream` writes for `record` (which it shaped) with `id` as its id. */
+export function writtenJson(stream: StreamDefinition, record: ShapedRecord, id = record.id): string {
+  const pieces: Buffer[] = [];
+  const writer: RecordWriter = {
+    open: () => undefined,
+    bytes: (source, start, end) => pieces.push(Buffer.from(source.subarray(start, end))),
+    text: (text) => pieces.push(Buffer.from(text, 'utf8')),
+    close: () => undefined,
+  };
+  stream.write(writer, record, id);
+  return Buffer.concat(pieces).toString('utf8');
+}
+
+/** Element `text` (a JSON object's text, as a body carries it) decoded and shaped by `stream`. */
+export function shapeElement(stream: StreamDefinition, text: string, offsets: OffsetFormatter) {
+  return stream.shape(stream.decode(elementsBatch([text])), 0, offsets);
+}
 
 /**
  * What the connector writes for the API row `raw` of `stream`: the row as a body carries it
  * (JSON.stringify), decoded and shaped as in a sync, the record parsed back into an object.
  */
 export function shapedRecord(stream: StreamDefinition, raw: RawRecord, offsets: OffsetFormatter) {
-  const shaped = stream.shape(stream.decode(JSON.stringify(raw)), offsets);
-  const record = JSON.parse(`${shaped.head ?? '{'}"id":"${shaped.id}"${shaped.members}}`) as Record<
-    string,
-    unknown
-  >;
-  return { ...shaped, record };
+  const shaped = shapeElement(stream, JSON.stringify(raw), offsets);
+  const record = JSON.parse(writtenJson(stream, shaped)) as Record<string, unknown>;
+  return { id: shaped.id, cursorSeconds: shaped.cursorSeconds, anomaly: shaped.anomaly, record };
 }

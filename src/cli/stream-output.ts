@@ -6,28 +6,39 @@ import {
   streamStatusMessage,
   type StreamStatus,
 } from '../protocol/messages.js';
-import type { SyncOutput } from '../sync/output.js';
+import type { RecordWriter, SyncOutput } from '../sync/output.js';
 
 /** The sync engine's output as Airbyte messages of one stream. */
 export class StreamOutput implements SyncOutput {
-  private running = false;
+  readonly records: RecordWriter;
 
   constructor(
     private readonly emitter: MessageEmitter,
     private readonly stream: string,
-  ) {}
+  ) {
+    const lines = emitter.recordWriter(stream);
+    let running = false;
+    this.records = {
+      open: () => {
+        if (!running) {
+          // Airbyte expects RUNNING once, when the stream's first record arrives.
+          running = true;
+          void this.status('RUNNING');
+        }
+        lines.open();
+      },
+      bytes: (source, start, end) => lines.bytes(source, start, end),
+      text: (text) => lines.text(text),
+      close: () => lines.close(),
+    };
+  }
 
   status(status: StreamStatus): void | Promise<void> {
     return this.emitter.emit(streamStatusMessage(this.stream, status));
   }
 
-  recordBatch(records: readonly string[]): void | Promise<void> {
-    if (!this.running) {
-      // Airbyte expects RUNNING once, when the stream's first record arrives.
-      this.running = true;
-      void this.status('RUNNING');
-    }
-    return this.emitter.emitRecords(this.stream, records);
+  endRecordBatch(): void | Promise<void> {
+    return this.emitter.endRecordBatch();
   }
 
   async state(streamState: Record<string, unknown>, recordCount: number): Promise<void> {

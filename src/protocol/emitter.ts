@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './messages.js';
 import type { Redactor } from './redact.js';
+import type { RecordWriter } from '../sync/output.js';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -56,6 +57,35 @@ export class MessageEmitter {
     const text = this.redact(prefix + records.join(suffix + prefix) + suffix);
     this.pending.push(text);
     this.pendingBytes += text.length;
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
+  }
+
+  /** TEMPORARY (replaced by the byte writer): the writer of `stream`'s RECORD lines. */
+  recordWriter(stream: string): RecordWriter {
+    let pieces: Buffer[] = [];
+    let emittedAt: number | undefined;
+    return {
+      open: () => {
+        emittedAt ??= Date.now();
+        pieces = [Buffer.from(`{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`)];
+      },
+      bytes: (source, start, end) => pieces.push(Buffer.from(source.subarray(start, end))),
+      text: (text) => pieces.push(Buffer.from(text, 'utf8')),
+      close: () => {
+        const line = `${this.redact(`${Buffer.concat(pieces).toString('utf8')},"emitted_at":${emittedAt}}}`)}\n`;
+        this.pending.push(line);
+        this.pendingBytes += line.length;
+        this.batchEnds.push(() => (emittedAt = undefined));
+      },
+    };
+  }
+
+  private batchEnds: (() => void)[] = [];
+
+  /** TEMPORARY: after a batch of records. */
+  endRecordBatch(): void | Promise<void> {
+    for (const end of this.batchEnds) end();
+    this.batchEnds = [];
     if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
   }
 

@@ -1,25 +1,16 @@
 import type { OffsetFormatter } from '../time/zone.js';
 import type { RecordDecoder } from '../wolkvox/types.js';
-import type { DecodedRow } from './record-codec.js';
+import type { RecordWriter } from '../sync/output.js';
+import type { DecodedBatch } from './record-codec.js';
 
-/** One record as the sync engine writes it: its JSON text, id and time. */
+/** One record as the sync engine places it: its id and time (the stream's `write` writes it). */
 export interface ShapedRecord {
   /** The content id (the primary key; identical rows get occurrence ids from it, see occurrenceId). */
-  id: string;
-  /**
-   * The record's JSON members after `id`, each led by a comma: the record is
-   * `{"id":"<id>"` + members + `}`, or head + `"id":"<id>"` + members + `}` when there is a head.
-   */
-  members: string;
-  /**
-   * The JSON text before the `id` member when it is not just `{`: JSON.stringify writes an
-   * object's integer-like keys first (an undeclared API field named "0" comes before `id`).
-   */
-  head?: string | undefined;
+  readonly id: string;
   /** The cursor as LocalSeconds; undefined when absent or unreadable. */
-  cursorSeconds: number | undefined;
+  readonly cursorSeconds: number | undefined;
   /** Why the API record did not have the documented shape, if it did not. */
-  anomaly: string | undefined;
+  readonly anomaly: string | undefined;
 }
 
 /** What a transform of a parsed API record gives (the general path of a RecordCodec). */
@@ -48,8 +39,10 @@ export interface StreamDefinition {
   params?: Readonly<Record<string, string>> | undefined;
   primaryKey: string[][];
   cursorField: string[];
-  /** One element of `data`, from its JSON text; run by the client as the body streams (record-codec.ts). */
-  decode: RecordDecoder<DecodedRow>;
-  /** The record of a decoded element, run by the sync engine. */
-  shape(row: DecodedRow, offsets: OffsetFormatter): ShapedRecord;
+  /** The elements of a batch of `data`; run by the client as the body streams (record-codec.ts). */
+  decode: RecordDecoder<DecodedBatch>;
+  /** Element `index` of a decoded batch, shaped; run by the sync engine. */
+  shape(batch: DecodedBatch, index: number, offsets: OffsetFormatter): ShapedRecord;
+  /** Writes the data object of `record` (which `shape` gave) with `id` as its id. */
+  write(writer: RecordWriter, record: ShapedRecord, id: string): void;
 }

@@ -9,6 +9,8 @@ import { eventPartitionStream, sourceStreams } from './source-streams.js';
 import type { StreamDefinition } from './definition.js';
 import { TRANSFER_FIELDS, transfers } from './transfers.js';
 import { syncConfig } from '../../test-support/sync-config.js';
+import { shapeElement, writtenJson } from '../../test-support/shaped-record.js';
+import { elementsBatch } from './record-codec.js';
 
 const zones = [
   new OffsetFormatter('America/Bogota'),
@@ -33,8 +35,8 @@ function expected(
 }
 
 function actual(stream: StreamDefinition, text: string, offsets: OffsetFormatter) {
-  const shaped = stream.shape(stream.decode(text), offsets);
-  return { json: `${shaped.head ?? '{'}"id":"${shaped.id}"${shaped.members}}`, id: shaped.id };
+  const shaped = shapeElement(stream, text, offsets);
+  return { json: writtenJson(stream, shaped), id: shaped.id };
 }
 
 /** Values as Wolkvox sends them, and the odd ones it might. */
@@ -103,6 +105,27 @@ describe('record codec: the fast path writes what the general path writes', () =
     );
   });
 
+  it('transfers, many elements of one batch in a row (values and twins kept per record)', () => {
+    const general = (raw: RawRecord, offsets: OffsetFormatter) =>
+      shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets);
+    // Runs of one second, as bodies have them, so that cached twins are reused and then left.
+    const run = fc
+      .tuple(element(TRANSFER_FIELDS, 'date'), fc.integer({ min: 1, max: 4 }))
+      .map(([text, copies]) => Array.from({ length: copies }, () => text));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), fc.constantFrom(...zones), (runs, offsets) => {
+        const texts = runs.flat();
+        const batch = transfers.decode(elementsBatch(texts));
+        texts.forEach((text, index) => {
+          const shaped = transfers.shape(batch, index, offsets);
+          const written = { json: writtenJson(transfers, shaped), id: shaped.id };
+          expect(written).toEqual(expected(text, general, offsets));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('an event report with a partition and several timestamps', () => {
     const config = syncConfig({ skillIds: ['12'] });
     const stream = sourceStreams(config).find(
@@ -161,7 +184,7 @@ describe('record codec: the fast path writes what the general path writes', () =
     ];
     for (const text of broken) {
       expect(() => JSON.parse(text), text).toThrow(SyntaxError);
-      expect(() => transfers.decode(text), text).toThrow(SyntaxError);
+      expect(() => transfers.decode(elementsBatch([text])), text).toThrow(SyntaxError);
     }
     fc.assert(
       fc.property(element(TRANSFER_FIELDS, 'date'), fc.nat(), (text, cut) => {
@@ -173,7 +196,7 @@ describe('record codec: the fast path writes what the general path writes', () =
           parsed = false;
         }
         if (parsed) return;
-        expect(() => transfers.decode(truncated)).toThrow(SyntaxError);
+        expect(() => transfers.decode(elementsBatch([truncated]))).toThrow(SyntaxError);
       }),
       { numRuns: 1000 },
     );

@@ -182,5 +182,6 @@ export function eventPartitionStream(
     cursorField: stream.cursorField,
     decode: codec.decode,
     shape: codec.shape,
+    write: codec.write,
   };
 }

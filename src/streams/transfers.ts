@@ -32,4 +32,5 @@ export const transfers: StreamDefinition = {
   cursorField: ['date'],
   decode: codec.decode,
   shape: codec.shape,
+  write: codec.write,
 };

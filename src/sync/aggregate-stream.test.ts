@@ -93,11 +93,11 @@ describe('syncAggregateStream', () => {
     const expected = simulatorDailyRows(data, 'agent_8', at('2026-03-01'), at('2026-03-02'));
     expect(expected.length).toBeGreaterThan(0);
     const keys = servedKeys(expected);
-    expect(projections(output.records, keys)).toEqual(projections(expected, keys));
+    expect(projections(output.delivered, keys)).toEqual(projections(expected, keys));
     // The bucket joins date and hour; the primary key is unique.
-    for (const record of output.records)
+    for (const record of output.delivered)
       expect(record.bucket).toBe(`${String(record.date)} ${String(record.hour)}`);
-    const primaryKeys = output.records.map(
+    const primaryKeys = output.delivered.map(
       (record) => `${String(record.report_date)}|${String(record.bucket)}|${String(record.agent_id)}`,
     );
     expect(new Set(primaryKeys).size).toBe(primaryKeys.length);
@@ -107,7 +107,7 @@ describe('syncAggregateStream', () => {
       { report_date: '2026-03-01' },
       { report_date: '2026-03-02' },
     ]);
-    const perDay = (date: string) => output.records.filter((record) => record.report_date === date).length;
+    const perDay = (date: string) => output.delivered.filter((record) => record.report_date === date).length;
     expect(output.states.map((entry) => entry.recordCount)).toEqual([
       perDay('2026-03-01'),
       perDay('2026-03-02'),
@@ -117,7 +117,7 @@ describe('syncAggregateStream', () => {
   it('reads up to today, keeps the state at the last day that had ended, and re-reads the configured days after it', async () => {
     const config = await setUp({ startDate: at('2026-03-01'), endDate: undefined, aggregateRereadDays: 1 });
     const first = await run(config, { definition: AGENT_TIME });
-    expect(first.output.records.map((record) => record.report_date)).toContain('2026-03-03');
+    expect(first.output.delivered.map((record) => record.report_date)).toContain('2026-03-03');
     expect(first.summary.finalState).toEqual({ report_date: '2026-03-02' });
     sim!.resetStats();
     // A day later: one complete day re-read (the 2nd), then the 3rd (no longer today) and the 4th (today).
@@ -134,14 +134,14 @@ describe('syncAggregateStream', () => {
     expect(next.summary.finalState).toEqual({ report_date: '2026-03-03' });
     const expected = simulatorDailyRows(data, 'agent_1', at('2026-03-02'), at('2026-03-04'));
     const keys = servedKeys(expected);
-    expect(projections(next.output.records, keys)).toEqual(projections(expected, keys));
+    expect(projections(next.output.delivered, keys)).toEqual(projections(expected, keys));
   });
 
   it('reads a day without rows (404) as no records, and moves past it', async () => {
     const config = await setUp({ startDate: at('2026-02-27'), endDate: at('2026-02-28 23:59:59') });
     const { output, summary } = await run(config, { definition: AGENT_TIME });
     expect(sim!.calls().map((call) => call.status)).toEqual([404, 404]);
-    expect(output.records).toEqual([]);
+    expect(output.delivered).toEqual([]);
     expect(summary.finalState).toEqual({ report_date: '2026-02-28' });
   });
 
@@ -156,7 +156,7 @@ describe('syncAggregateStream', () => {
     expect((error as Error).message).toMatch(
       /returned 5 rows for 2026-03-02, the most one call returns \(records_per_call_limit 5\)/,
     );
-    expect(output.records).toEqual([]);
+    expect(output.delivered).toEqual([]);
   });
 
   it('partitions: sends the parameter, and puts its value in every record', async () => {
@@ -170,8 +170,8 @@ describe('syncAggregateStream', () => {
     const expected = simulatorDailyRows(data, 'skill_4', at('2026-03-02'), at('2026-03-02'), '102');
     expect(expected.length).toBeGreaterThan(0);
     const keys = servedKeys(expected);
-    expect(projections(output.records, keys)).toEqual(projections(expected, keys));
-    expect(output.records.every((record) => record.requested_skill_id === '102')).toBe(true);
+    expect(projections(output.delivered, keys)).toEqual(projections(expected, keys));
+    expect(output.delivered.every((record) => record.requested_skill_id === '102')).toBe(true);
   });
 
   it('stops at the call budget: cleanly when incremental (the next sync continues), incomplete in a full refresh', async () => {
@@ -243,7 +243,7 @@ describe('syncAggregateStream', () => {
     const state = { report_date: '2026-03-05' };
     const { output, summary } = await run(config, { definition: AGENT_TIME, state });
     expect(sim!.calls()).toEqual([]);
-    expect(output.records).toEqual([]);
+    expect(output.delivered).toEqual([]);
     expect(summary.finalState).toEqual(state);
     expect(output.logs('WARN')).toEqual([
       "agent_time_by_state: the saved state's report_date 2026-03-05 is after today (2026-03-03 in " +

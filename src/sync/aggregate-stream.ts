@@ -9,7 +9,7 @@ import {
   type LocalSeconds,
 } from '../time/local-time.js';
 import { wallClockAt } from '../time/zone.js';
-import { CallBudgetExhaustedError, parseRawRecord, type RawRecord } from '../wolkvox/types.js';
+import { CallBudgetExhaustedError, parseRawRecords, type RawRecord } from '../wolkvox/types.js';
 import type { SyncParams } from './read-stream.js';
 import { stopAtBudget } from './budget-stop.js';
 import { SyncProgress, type SyncTotals } from './progress.js';
@@ -173,7 +173,7 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
       };
       // A day is delivered whole or not at all (its size decides), so its rows are kept until the end.
       let rows: RawRecord[] = [];
-      for await (const event of client.readWindow(request, parseRawRecord)) {
+      for await (const event of client.readWindow(request, parseRawRecords)) {
         if (event.type === 'records') for (const row of event.records) rows.push(row);
         else if (event.type === 'restart') rows = [];
       }
@@ -187,13 +187,15 @@ export async function syncAggregateStream(params: AggregateSyncParams): Promise<
         );
       }
       const reportDate = dayText(day);
-      const records = rows.map((raw) => {
+      for (const raw of rows) {
         const { record, undeclared } = shapeReportAggregate(raw, definition, reportDate, params.partition);
         if (undeclared.length > 0) params.onUndeclared(undeclared);
-        return JSON.stringify(record);
-      });
-      progress.totals.records += records.length;
-      if (records.length > 0) await output.recordBatch(records);
+        output.records.open();
+        output.records.text(JSON.stringify(record));
+        output.records.close();
+      }
+      progress.totals.records += rows.length;
+      if (rows.length > 0) await output.endRecordBatch();
       if (fullRefresh || day < today) stateDay = Math.max(stateDay ?? day, day);
       progress.windowCompleted({ from: day, to: day + SECONDS_PER_DAY - 1 }, lastDay + SECONDS_PER_DAY - 1);
       await emitState(currentState());

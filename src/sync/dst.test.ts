@@ -36,9 +36,9 @@ describe('syncStream across a DST fall-back (the repeated hour happens twice)', 
         endDate: undefined,
       });
       const during = await runSync(client, config, { now: change - 30 * MINUTE });
-      expect(during.output.records).toHaveLength(4);
+      expect(during.output.delivered).toHaveLength(4);
       // Read while only the first pass had happened: the earlier (daylight) offset.
-      for (const record of during.output.records) {
+      for (const record of during.output.delivered) {
         const instant = Date.parse(record.transferred_at as string);
         expect(instant).toBeLessThan(change);
       }
@@ -52,18 +52,18 @@ describe('syncStream across a DST fall-back (the repeated hour happens twice)', 
         now: change + 90 * MINUTE,
         state: during.summary.finalState,
       });
-      expect(after.output.records.map((r) => r.conn_id).sort()).toEqual(
+      expect(after.output.delivered.map((r) => r.conn_id).sort()).toEqual(
         secondPass.map((r) => r.raw.conn_id).sort(),
       );
       // Read after the second pass began: the later (standard) offset, so both passes keep their true order.
-      for (const record of after.output.records) {
+      for (const record of after.output.delivered) {
         expect(Date.parse(record.transferred_at as string)).toBeGreaterThanOrEqual(change);
       }
       const again = await runSync(client, config, {
         now: change + 3 * 3_600_000,
         state: after.summary.finalState,
       });
-      expect(multiset(again.output.records)).toEqual([]);
+      expect(multiset(again.output.delivered)).toEqual([]);
       expect(formatLocal(wallClockAt(zone, change))).toMatch(/:00:00$/);
     },
   );

@@ -1,10 +1,10 @@
 import type { Window } from '../planner/index.js';
-import type { DecodedRow } from '../streams/record-codec.js';
+import type { DecodedBatch } from '../streams/record-codec.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { WindowEvent, WindowRequest } from '../wolkvox/types.js';
 import type { WindowOutcome } from './window-reader.js';
 
-type Response = AsyncGenerator<WindowEvent<DecodedRow>, void, undefined>;
+type Response = AsyncGenerator<WindowEvent<DecodedBatch>, void, undefined>;
 
 /** How the engine asks for a window's response (not yet pulled) and consumes one. */
 export interface WindowIo {
@@ -13,7 +13,7 @@ export interface WindowIo {
   consume(
     window: Window,
     request: WindowRequest,
-    response: AsyncIterable<WindowEvent<DecodedRow>>,
+    response: AsyncIterable<WindowEvent<DecodedBatch>>,
   ): Promise<WindowOutcome>;
 }
 
@@ -22,7 +22,7 @@ interface Started {
   request: WindowRequest;
   response: Response;
   /** A window read ahead: its first event, pulled at once so that its request is under way. */
-  first: Promise<IteratorResult<WindowEvent<DecodedRow>, void>> | undefined;
+  first: Promise<IteratorResult<WindowEvent<DecodedBatch>, void>> | undefined;
   abort: AbortController;
 }
 
@@ -89,7 +89,7 @@ export class WindowReads {
 }
 
 /** A started window's events: the one pulled early first, if any; ending early releases the response. */
-async function* events(started: Started): AsyncGenerator<WindowEvent<DecodedRow>, void, undefined> {
+async function* events(started: Started): AsyncGenerator<WindowEvent<DecodedBatch>, void, undefined> {
   try {
     if (started.first !== undefined) {
       const first = await started.first;

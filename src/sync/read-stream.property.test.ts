@@ -67,7 +67,7 @@ describe('syncStream over generated datasets', () => {
         });
         const { output, summary } = await runSync(client, config);
 
-        expect(multiset(output.records)).toEqual(
+        expect(multiset(output.delivered)).toEqual(
           expectedRecords(syncCase.rows, syncCase.startDate, syncCase.endDate),
         );
         const states = output.states;
@@ -75,7 +75,7 @@ describe('syncStream over generated datasets', () => {
         for (const [index, state] of states.entries()) {
           if (index > 0) expect(state.state).not.toEqual(states[index - 1]!.state);
         }
-        expect(states.reduce((sum, state) => sum + state.recordCount, 0)).toBe(output.records.length);
+        expect(states.reduce((sum, state) => sum + state.recordCount, 0)).toBe(output.delivered.length);
         expect(summary.calls).toBe(client.callsMade);
 
         const minimum = minimumFor(syncCase);
@@ -102,7 +102,7 @@ describe('syncStream over generated datasets', () => {
           recordsPerCallLimit: syncCase.cap,
         });
         const { output, summary } = await runSync(client, config);
-        expect(output.records.length).toBe(syncCase.rows.length);
+        expect(output.delivered.length).toBe(syncCase.rows.length);
         const minimum = minimumFor(syncCase);
         noteRatio('daily rhythm', order, summary.calls, minimum);
         // Caps of 100 to 300 leave Poisson noise of 6 to 10 % per window. Over 300 cases: means

@@ -49,7 +49,7 @@ describe('syncStream: resuming', () => {
         const states = first.output.states;
         const k = pick % states.length;
         const second = await runSync(clientFor(syncCase), configFor(syncCase), { state: states[k]!.state });
-        const delivered = [...first.output.recordsUpToState(k), ...second.output.records];
+        const delivered = [...first.output.recordsUpToState(k), ...second.output.delivered];
         // Records without a readable date are not in the state: one may come again after a resume.
         const dated = (records: string[]) =>
           records.filter((record) => !/"transferred_at":null/.test(record));
@@ -67,7 +67,7 @@ describe('syncStream: resuming', () => {
     const now = Date.UTC(2026, 0, 1, 12, 29, 0);
     const config = syncConfig({ endDate: undefined, recordsPerCallLimit: 10 });
     const first = await runSync(client, config, { now });
-    expect(first.output.records).toHaveLength(30);
+    expect(first.output.delivered).toHaveLength(30);
     const lastSecond = at('2026-01-01 00:29:00');
     expect(first.summary.finalState.date).toBe(formatLocal(lastSecond));
     const latecomers = [
@@ -76,7 +76,7 @@ describe('syncStream: resuming', () => {
     ];
     client.add(latecomers);
     const second = await runSync(client, config, { state: first.summary.finalState, now: now + 60_000 });
-    expect(multiset(second.output.records)).toEqual(expectedRecords(latecomers, 0, Infinity));
+    expect(multiset(second.output.delivered)).toEqual(expectedRecords(latecomers, 0, Infinity));
   });
 
   it('re-delivers only inside the lookback, before the settled span', async () => {
@@ -89,7 +89,7 @@ describe('syncStream: resuming', () => {
     expect(cursor - settled).toBe(config.settleSeconds);
     const lookback = { ...config, lookbackSeconds: 1800 };
     const second = await runSync(client, lookback, { state: first.summary.finalState });
-    expect(multiset(second.output.records)).toEqual(expectedRecords(rows, cursor - 1800, settled - 1));
+    expect(multiset(second.output.delivered)).toEqual(expectedRecords(rows, cursor - 1800, settled - 1));
   });
 
   it('never moves the cursor past a second where transfers can still appear, whatever the time zone', async () => {
@@ -103,7 +103,7 @@ describe('syncStream: resuming', () => {
       recordsPerCallLimit: 50,
     });
     const first = await runSync(client, config, { now });
-    expect(first.output.records).toHaveLength(1);
+    expect(first.output.delivered).toHaveLength(1);
     expect(at(first.summary.finalState.date as string)).toBeLessThanOrEqual(at('2026-01-01 11:59:00'));
     // Later that afternoon, Bogota transfers dated after the first sync's "now" appear.
     const afternoon = [
@@ -115,7 +115,7 @@ describe('syncStream: resuming', () => {
       now: now + 4 * 3_600_000,
       state: first.summary.finalState,
     });
-    expect(multiset(second.output.records)).toEqual(
+    expect(multiset(second.output.delivered)).toEqual(
       expectedRecords(afternoon, 0, Infinity, 'Pacific/Kiritimati'),
     );
   });
@@ -127,7 +127,7 @@ describe('syncStream: states', () => {
     const state = { date: '2099-01-01 00:00:00', ids_at_date: ['x'] };
     const { output, summary } = await runSync(client, syncConfig(), { state });
     expect(client.callsMade).toBe(0);
-    expect(output.records).toHaveLength(0);
+    expect(output.delivered).toHaveLength(0);
     const same = { date: state.date, settled_from: state.date, delivered_ids: { [state.date]: ['x'] } };
     expect(output.states).toEqual([{ state: same, recordCount: 0 }]);
     expect(summary.finalState).toEqual(same);
@@ -148,7 +148,7 @@ describe('syncStream: states', () => {
       syncMode: 'full_refresh',
       state: { date: '2099-01-01 00:00:00' },
     });
-    expect(full.output.records).toHaveLength(5);
+    expect(full.output.delivered).toHaveLength(5);
   });
 
   it.each([
@@ -197,7 +197,7 @@ describe('syncStream: failures', () => {
               expect(String(error)).toContain(`Raise max_api_calls_per_sync above ${budget}`);
               return undefined;
             });
-            delivered.push(...output.records);
+            delivered.push(...output.delivered);
             if (run === undefined) {
               budget += 1;
               state = output.states.at(-1)?.state;
@@ -221,7 +221,7 @@ describe('syncStream: failures', () => {
       fc.asyncProperty(syncCaseArbitrary, fc.integer({ min: 2, max: 4 }), async (syncCase, every) => {
         const failAfter = (call: number) => (call % every === 0 ? call % 7 : undefined);
         const { output } = await runSync(clientFor(syncCase, { failAfter }), configFor(syncCase));
-        expect(multiset(output.records)).toEqual(expectedOf(syncCase));
+        expect(multiset(output.delivered)).toEqual(expectedOf(syncCase));
       }),
       { numRuns: 40 },
     );
@@ -233,7 +233,11 @@ describe('syncStream: failures', () => {
       get callsMade() {
         return client.callsMade;
       },
-      async *readWindow<R>(request: WindowRequest, decode: RecordDecoder<R>, signal?: AbortSignal) {
+      async *readWindow<R extends { readonly length: number }>(
+        request: WindowRequest,
+        decode: RecordDecoder<R>,
+        signal?: AbortSignal,
+      ) {
         if (client.callsMade >= 4) throw new ConfigError('token invalid');
         yield* client.readWindow(request, decode, signal);
       },
@@ -281,7 +285,7 @@ describe('syncStream: failures', () => {
       expect(warnings).toContain(`the second ${formatLocal(crowded)} holds 10 records`);
       expect(warnings).toContain(`the second ${formatLocal(crowded + 2)} holds 10 records`);
       expect(warnings).not.toContain(formatLocal(crowded + 1));
-      expect(output.records.map((record) => record.conn_id)).toContain('between');
+      expect(output.delivered.map((record) => record.conn_id)).toContain('between');
     },
   );
 });
@@ -297,7 +301,7 @@ describe('syncStream: two concurrent requests', () => {
           const { output } = await runSync(client, configFor(syncCase, { maxConcurrentRequests: 2 }), {
             now: LATER,
           });
-          expect(multiset(output.records)).toEqual(expectedOf(syncCase));
+          expect(multiset(output.delivered)).toEqual(expectedOf(syncCase));
           expect(client.maxInFlight).toBeLessThanOrEqual(2);
         },
       ),
@@ -331,7 +335,7 @@ describe('syncStream: state size while a truncated unordered window is re-read',
     const config = syncConfig({ endDate: at('2026-01-01 23:59:59'), recordsPerCallLimit: 20_000 });
     const order = { randomSeed: 3 };
     const first = await runSync(new FakeReportsClient(rows, { cap: 20_000, order }), config);
-    expect(first.output.records).toHaveLength(50_000);
+    expect(first.output.delivered).toHaveLength(50_000);
     const ahead = (state: Record<string, unknown>) =>
       Object.entries(state.delivered_ids as Record<string, string[]>)
         .filter(([second]) => second > (state.date as string))
@@ -341,7 +345,7 @@ describe('syncStream: state size while a truncated unordered window is re-read',
     let mostRepeated = 0;
     for (const [k, state] of states.entries()) {
       const resumed = await runSync(new FakeReportsClient(rows, { cap: 20_000, order }), config, { state });
-      const delivered = [...first.output.recordsUpToState(k), ...resumed.output.records];
+      const delivered = [...first.output.recordsUpToState(k), ...resumed.output.delivered];
       // Nothing lost; what comes twice is at most what one response delivered.
       expect(new Set(multiset(delivered))).toEqual(new Set(expectedRecords(rows, start, config.endDate!)));
       expect(delivered.length - 50_000).toBeLessThanOrEqual(20_000);

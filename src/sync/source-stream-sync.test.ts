@@ -102,7 +102,7 @@ describe('syncSourceStream', () => {
       const expected = simulatorRows(data, 'skill_2', at('2026-03-02'), at('2026-03-03 23:59:59'), skill);
       expect(expected.length).toBeGreaterThan(0);
       const keys = servedKeys(expected);
-      const delivered = first.output.records.filter((record) => record.requested_skill_id === skill);
+      const delivered = first.output.delivered.filter((record) => record.requested_skill_id === skill);
       expect(projections(delivered, keys)).toEqual(projections(expected, keys));
     }
     const calls = sim!.calls();
@@ -111,7 +111,7 @@ describe('syncSourceStream', () => {
     expect(Object.keys(finalState.partitions).sort()).toEqual(['101', '102']);
     expect(finalState.partitions['101']!.date).toMatch(/^2026-03-0[34] /);
     const again = await sync(config, 'abandoned_calls', finalState);
-    expect(again.output.records).toEqual([]);
+    expect(again.output.delivered).toEqual([]);
     expect(again.summary.calls).toBeGreaterThan(0);
   });
 
@@ -126,7 +126,7 @@ describe('syncSourceStream', () => {
     const { output } = await sync(config, 'skill_service_level_by_hour', state, 'full_refresh');
     expect(sim!.calls().map((call) => call.dateIni)).toEqual(['20260303000000']);
     expect(
-      output.records.every(
+      output.delivered.every(
         (record) => record.requested_skill_id === '102' && record.report_date === '2026-03-03',
       ),
     ).toBe(true);
@@ -165,7 +165,7 @@ describe('syncSourceStream', () => {
       }),
     );
     const { output, summary } = await sync(config, 'sms_details');
-    expect(output.records.map((record) => [record.carrier, record.segments])).toEqual([
+    expect(output.delivered.map((record) => [record.carrier, record.segments])).toEqual([
       ['Claro', undefined],
       ['Tigo', '2'],
       [undefined, undefined],

@@ -1,6 +1,6 @@
 import { eventPartitionStream, partitionLabel, type SourceStream } from '../streams/index.js';
 import { syncAggregateStream } from './aggregate-stream.js';
-import type { SyncOutput } from './output.js';
+import type { RecordWriter, SyncOutput } from './output.js';
 import { syncStream, type SyncParams } from './read-stream.js';
 import { FULL_REFRESH_COMPLETE, stateShape, unusable } from './stream-state.js';
 
@@ -60,8 +60,12 @@ class PartitionOutput implements SyncOutput {
     private readonly value: string,
   ) {}
 
-  recordBatch(records: readonly string[]): void | Promise<void> {
-    return this.stream.recordBatch(records);
+  get records(): RecordWriter {
+    return this.stream.records;
+  }
+
+  endRecordBatch(): void | Promise<void> {
+    return this.stream.endRecordBatch();
   }
 
   state(streamState: Record<string, unknown>, recordCount: number): void | Promise<void> {

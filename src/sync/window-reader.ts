@@ -4,7 +4,7 @@ import { occurrenceId } from '../streams/record-shape.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import type { WindowEvent, WindowRequest } from '../wolkvox/types.js';
-import type { DecodedRow } from '../streams/record-codec.js';
+import type { DecodedBatch } from '../streams/record-codec.js';
 import { KNOWN, NEW, type DeliveredLedger, type ResponseCopies } from './delivered-ledger.js';
 import type { SyncOutput } from './output.js';
 
@@ -87,14 +87,14 @@ export class WindowReader {
   async read(
     window: Window,
     request: WindowRequest,
-    response: AsyncIterable<WindowEvent<DecodedRow>>,
+    response: AsyncIterable<WindowEvent<DecodedBatch>>,
   ): Promise<WindowOutcome> {
     let attempt = new Attempt(this.options.ledger.newResponse());
     let notFound = false;
     for await (const event of response) {
       if (event.type === 'records') {
-        const records = this.deliver(event.records, window, request, attempt);
-        if (records.length > 0) await this.options.output.recordBatch(records);
+        this.deliver(event.records, window, request, attempt);
+        await this.options.output.endRecordBatch();
       } else if (event.type === 'restart') {
         // Records the failed attempt delivered are in the ledger; the retry recounts from scratch.
         attempt = new Attempt(this.options.ledger.newResponse());
@@ -114,18 +114,14 @@ export class WindowReader {
     };
   }
 
-  /** The JSON texts of the records of `rows` to deliver, in body order; notes each in the ledger. */
-  private deliver(
-    rows: readonly DecodedRow[],
-    window: Window,
-    request: WindowRequest,
-    attempt: Attempt,
-  ): string[] {
+  /** Writes the records of `batch` to deliver, in body order; notes each in the ledger. */
+  private deliver(batch: DecodedBatch, window: Window, request: WindowRequest, attempt: Attempt): void {
     const { stream, offsets, ledger, present, counts, output } = this.options;
-    const records: string[] = [];
-    for (const row of rows) {
+    const writer = output.records;
+    for (let index = 0; index < batch.length; index++) {
       attempt.rawCount += 1;
-      const { id: contentId, members, head, cursorSeconds: second, anomaly } = stream.shape(row, offsets);
+      const shaped = stream.shape(batch, index, offsets);
+      const { id: contentId, cursorSeconds: second, anomaly } = shaped;
       let placement: 'undated' | 'outside-request' | undefined;
       let keepUntil = request.to;
       if (second === undefined) placement = 'undated';
@@ -159,8 +155,9 @@ export class WindowReader {
       if (second !== undefined && second > present) counts.futureRecords += 1;
       if (anomaly !== undefined && ++counts.anomalies <= ANOMALIES_LOGGED)
         output.log('WARN', `${stream.name}: a record does not have the documented shape (${anomaly}).`);
-      records.push(`${head ?? '{'}"id":"${id}"${members}}`);
+      writer.open();
+      stream.write(writer, shaped, id);
+      writer.close();
     }
-    return records;
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient } from './client.js';
 import { STREAMING_THRESHOLD_BYTES } from './decode.js';
-import { parseRawRecord, type WindowResult } from './types.js';
+import { parseRawRecords, type WindowResult } from './types.js';
 
 // A ~100 MB answer (the API allows 256 MB) decoded through the client from a real local server:
 // every record must arrive while memory stays far below the body's size.
@@ -64,7 +64,10 @@ it('streams a ~100 MB body with bounded memory and loses no record', async () =>
   const client = createWolkvoxClient({ baseUrl, server: '0032', token: 'tok-large-body', maxRetries: 0 });
   const from = parseLocal('2026-08-12 00:00:00') ?? 0;
   let warmUpCount = 0;
-  for await (const event of client.readWindow({ report: 'warm_up', from, to: from + 86_399 }, parseRawRecord))
+  for await (const event of client.readWindow(
+    { report: 'warm_up', from, to: from + 86_399 },
+    parseRawRecords,
+  ))
     if (event.type === 'end') warmUpCount = event.result.recordCount;
   expect(warmUpCount).toBe(WARM_UP_RECORD_COUNT);
   const baseline = process.memoryUsage().rss;
@@ -77,7 +80,7 @@ it('streams a ~100 MB body with bounded memory and loses no record', async () =>
     let result: WindowResult | undefined;
     for await (const event of client.readWindow(
       { report: 'chat_9', from, to: from + 86_399 },
-      parseRawRecord,
+      parseRawRecords,
     )) {
       if (event.type === 'restart') throw new Error('no restart expected');
       if (event.type === 'end') result = event.result;

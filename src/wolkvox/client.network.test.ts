@@ -8,7 +8,7 @@ import { TransientError } from '../errors/index.js';
 import { parseLocal } from '../time/local-time.js';
 import { createWolkvoxClient, type WolkvoxClientOptions } from './client.js';
 import { WolkvoxRetriesExhaustedError } from './errors.js';
-import { parseRawRecord, type RetryEvent, type WindowResult } from './types.js';
+import { parseRawRecords, type RetryEvent, type WindowResult } from './types.js';
 
 // Network failures (resets, refused connections, timeouts, trickling bodies) on a real local server.
 
@@ -50,7 +50,7 @@ function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
     client,
     records,
     restarts,
-    read: (signal?: AbortSignal) => drain(client.readWindow(WINDOW, parseRawRecord, signal)),
+    read: (signal?: AbortSignal) => drain(client.readWindow(WINDOW, parseRawRecords, signal)),
   };
 }
 
@@ -196,7 +196,7 @@ describe('deadline of one call', () => {
     const { client } = setup(baseUrl, { attemptDeadlineMs: 200, streamingThresholdBytes: 1 });
     let held = false;
     let result: WindowResult | undefined;
-    for await (const event of client.readWindow(WINDOW, parseRawRecord)) {
+    for await (const event of client.readWindow(WINDOW, parseRawRecords)) {
       if (event.type === 'end') result = event.result;
       else if (!held) {
         held = true;

@@ -13,7 +13,7 @@ import {
   WolkvoxRequestError,
   WolkvoxRetriesExhaustedError,
 } from './errors.js';
-import { CallBudgetExhaustedError, parseRawRecord } from './types.js';
+import { CallBudgetExhaustedError, parseRawRecords } from './types.js';
 
 let ORIGIN = '';
 const TOKEN = 'tok-SECRET-7f3a9c1e55';
@@ -47,7 +47,7 @@ function setup(options: Partial<WolkvoxClientOptions> = {}) {
     ...options,
   });
   const { records, restarts, drain } = recordingSink();
-  const read = () => drain(client.readWindow(WINDOW, parseRawRecord));
+  const read = () => drain(client.readWindow(WINDOW, parseRawRecords));
   return { client, clock, sleeps, records, restarts, read };
 }
 
@@ -546,7 +546,7 @@ describe('abort', () => {
     api().get(PATH).reply(503, '');
     const controller = new AbortController();
     const { client } = setup({ sleep: undefined, now: undefined, random: () => 1 });
-    const reading = recordingSink().drain(client.readWindow(WINDOW, parseRawRecord, controller.signal));
+    const reading = recordingSink().drain(client.readWindow(WINDOW, parseRawRecords, controller.signal));
     setTimeout(() => controller.abort(new Error('stop sleeping')), 100);
     await expect(reading).rejects.toThrow('stop sleeping');
   });

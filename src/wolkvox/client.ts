@@ -8,6 +8,7 @@ import { AttemptDeadline } from './deadline.js';
 import {
   bodyElements,
   CompressedBodyError,
+  type ElementBatch,
   envelopeDetail,
   envelopeStatus,
   isSuccessStatus,
@@ -153,7 +154,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     return this.#windows1252Responses;
   }
 
-  async *readWindow<R>(
+  async *readWindow<R extends { readonly length: number }>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
@@ -235,7 +236,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     this.#callsMade += 1;
   }
 
-  async *#attempt<R>(
+  async *#attempt<R extends { readonly length: number }>(
     context: AttemptContext,
     decode: RecordDecoder<R>,
   ): AsyncGenerator<WindowEvent<R>, Attempt, undefined> {
@@ -283,7 +284,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     }
   }
 
-  async *#readRecords<R>(
+  async *#readRecords<R extends { readonly length: number }>(
     body: AsyncIterable<Uint8Array>,
     context: AttemptContext,
     decode: RecordDecoder<R>,
@@ -400,18 +401,14 @@ class WolkvoxReportsClient implements WolkvoxClient {
   }
 }
 
-/** The records of a batch of element texts; a text that is not valid JSON makes the body malformed. */
-function decodeAll<R>(texts: readonly string[], decode: RecordDecoder<R>): R[] {
-  const records = new Array<R>(texts.length);
-  for (let index = 0; index < texts.length; index++) {
-    try {
-      records[index] = decode(texts[index]!);
-    } catch (error) {
-      if (error instanceof SyntaxError) throw new MalformedBodyError(jsonParseProblem(error));
-      throw error;
-    }
+/** The records of a batch of elements; an element that is not valid JSON makes the body malformed. */
+function decodeAll<R extends { readonly length: number }>(batch: ElementBatch, decode: RecordDecoder<R>): R {
+  try {
+    return decode(batch);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new MalformedBodyError(jsonParseProblem(error));
+    throw error;
   }
-  return records;
 }
 
 /** A duration for people: "75 seconds", "10 minutes", "0.2 seconds", "1 second". */

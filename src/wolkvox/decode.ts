@@ -55,6 +55,39 @@ export function isSuccessStatus(status: number | undefined): boolean {
   return status === 0 || (status !== undefined && status >= 200 && status < 300);
 }
 
+/** Elements of one batch, as bytes: every element's bytes are valid UTF-8 (checked for the batch). */
+export interface Utf8ElementBatch {
+  readonly kind: 'utf8';
+  readonly bytes: Buffer;
+  readonly starts: number[];
+  readonly ends: number[];
+}
+export interface TextElementBatch {
+  readonly kind: 'text';
+  readonly texts: string[];
+}
+export type ElementBatch = Utf8ElementBatch | TextElementBatch;
+function asBatch(texts: string[], fallback: boolean): ElementBatch {
+  if (fallback) return { kind: 'text', texts };
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  for (const t of texts) {
+    starts.push(at);
+    at += Buffer.byteLength(t, 'utf8');
+    ends.push(at);
+  }
+  return { kind: 'utf8', bytes: Buffer.from(texts.join(''), 'utf8'), starts, ends };
+}
+export function batchLength(batch: ElementBatch): number {
+  return batch.kind === 'text' ? batch.texts.length : batch.starts.length;
+}
+export function elementText(batch: ElementBatch, k: number): string {
+  return batch.kind === 'text'
+    ? batch.texts[k]!
+    : batch.bytes.toString('utf8', batch.starts[k], batch.ends[k]);
+}
+
 export const STREAMING_THRESHOLD_BYTES = 1024 * 1024;
 
 /** Non-2xx bodies are short messages; a cap keeps a misbehaving proxy from filling memory. */
@@ -86,7 +119,7 @@ function notAnObject(where: string): MalformedBodyError {
 export async function* bodyElements(
   body: AsyncIterable<Uint8Array>,
   options: DecodeOptions = {},
-): AsyncGenerator<string[], Envelope, undefined> {
+): AsyncGenerator<ElementBatch, Envelope, undefined> {
   const threshold = options.streamingThreshold ?? STREAMING_THRESHOLD_BYTES;
   const text = new BodyTextDecoder(options.charset);
   const splitter = new EnvelopeSplitter();
@@ -97,14 +130,22 @@ export async function* bodyElements(
     splitter.feed(text.decode(chunk));
     if (size >= threshold) {
       const ready = splitter.take();
-      if (ready.length > 0) yield ready;
+      if (ready.length > 0)
+        yield asBatch(
+          ready,
+          text.fallbackBytes > 0 || (options.charset !== undefined && options.charset !== 'utf-8'),
+        );
     }
   }
   const tail = text.end();
   if (tail) splitter.feed(tail);
   splitter.end();
   const ready = splitter.take();
-  if (ready.length > 0) yield ready;
+  if (ready.length > 0)
+    yield asBatch(
+      ready,
+      text.fallbackBytes > 0 || (options.charset !== undefined && options.charset !== 'utf-8'),
+    );
   return { ...splitter.envelope, fallbackBytes: text.fallbackBytes };
 }
 

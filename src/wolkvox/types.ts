@@ -1,4 +1,5 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import { batchLength, elementText, type ElementBatch } from './decode.js';
 import type { UnavailableCondition } from './errors.js';
 
 /** One element of the response's `data`, exactly as decoded (the API promises strings; it does not always keep that promise). */
@@ -54,15 +55,19 @@ export interface ClientObserver {
 }
 
 /**
- * Turns the JSON text of one element of `data` (a complete object's text, as the body has it) into
- * the record its consumer works with. It runs in the client, as the body streams, so that a body
- * whose text is not valid JSON is retried like any other broken body: it throws SyntaxError for
- * such text (as JSON.parse does).
+ * Turns a batch of elements of `data` (see decode.ts: their bytes or texts) into what its consumer
+ * works with, one item per element (`length` counts them). It runs in the client, as the body
+ * streams, so that a body whose text is not valid JSON is retried like any other broken body: it
+ * throws SyntaxError for such text (as JSON.parse does).
  */
-export type RecordDecoder<R> = (text: string) => R;
+export type RecordDecoder<R extends { readonly length: number }> = (batch: ElementBatch) => R;
 
-/** The default decoder: the element parsed by JSON.parse. */
-export const parseRawRecord: RecordDecoder<RawRecord> = (text) => JSON.parse(text) as RawRecord;
+/** The default decoder: every element parsed by JSON.parse. */
+export const parseRawRecords: RecordDecoder<RawRecord[]> = (batch) => {
+  const records = new Array<RawRecord>(batchLength(batch));
+  for (let k = 0; k < records.length; k++) records[k] = JSON.parse(elementText(batch, k)) as RawRecord;
+  return records;
+};
 
 /**
  * What a window's response yields, in order: batches of records as the body streams (one per
@@ -71,7 +76,7 @@ export const parseRawRecord: RecordDecoder<RawRecord> = (text) => JSON.parse(tex
  * one `end` with the call's result.
  */
 export type WindowEvent<R> =
-  | { type: 'records'; records: R[] }
+  | { type: 'records'; records: R }
   | { type: 'restart'; info: RestartInfo }
   | { type: 'end'; result: WindowResult };
 
@@ -97,7 +102,7 @@ export interface ReportsClient {
    * CallBudgetExhaustedError before a call that would exceed the per-sync budget. Ending the
    * iteration early (return) releases the connection.
    */
-  readWindow<R>(
+  readWindow<R extends { readonly length: number }>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
