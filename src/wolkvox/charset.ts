@@ -34,6 +34,11 @@ function cp1252Char(byte: number): string {
   return String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80]! : byte);
 }
 
+/** Whether a Content-Type charset (lower-cased) is one of the single-byte ones read as Windows-1252. */
+export function isSingleByteCharset(charset: string | undefined): boolean {
+  return charset !== undefined && SINGLE_BYTE_LABELS.has(charset);
+}
+
 /** The charset parameter of a Content-Type header, lower-cased; undefined when absent. */
 export function charsetOf(contentType: string | string[] | undefined): string | undefined {
   const value = Array.isArray(contentType) ? contentType[0] : contentType;
@@ -88,7 +93,7 @@ export class BodyTextDecoder {
 
   /** `charset`: the Content-Type charset, lower-cased (see charsetOf), or undefined. */
   constructor(charset: string | undefined) {
-    this.#singleByte = charset !== undefined && SINGLE_BYTE_LABELS.has(charset);
+    this.#singleByte = isSingleByteCharset(charset);
   }
 
   /** The text of `chunk`; a multibyte sequence cut at its end is kept for the next call. */
@@ -109,6 +114,16 @@ export class BodyTextDecoder {
       // A leading byte-order mark is not text.
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     }
+    return this.decodeSpan(bytes);
+  }
+
+  /**
+   * The text of a span of the body that holds whole characters only (it starts and ends next to an
+   * ASCII byte, e.g. one JSON value): decoded as decode() decodes it within the whole body, without
+   * the carry between chunks and the byte-order mark of the body's start. Fallback bytes are counted.
+   */
+  decodeSpan(bytes: Uint8Array): string {
+    if (this.#singleByte) return decodeCp1252(bytes);
     try {
       return this.#utf8.decode(bytes);
     } catch {

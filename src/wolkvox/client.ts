@@ -6,14 +6,17 @@ import { formatLocal } from '../time/local-time.js';
 import { charsetOf } from './charset.js';
 import { AttemptDeadline } from './deadline.js';
 import {
+  batchLength,
   bodyElements,
   CompressedBodyError,
+  elementText,
   envelopeDetail,
   envelopeStatus,
   isSuccessStatus,
   jsonParseProblem,
   MalformedBodyError,
   readErrorDetail,
+  type ElementBatch,
   type Envelope,
 } from './decode.js';
 import {
@@ -400,12 +403,12 @@ class WolkvoxReportsClient implements WolkvoxClient {
   }
 }
 
-/** The records of a batch of element texts; a text that is not valid JSON makes the body malformed. */
-function decodeAll<R>(texts: readonly string[], decode: RecordDecoder<R>): R[] {
-  const records = new Array<R>(texts.length);
-  for (let index = 0; index < texts.length; index++) {
+/** The records of a batch of elements; an element that is not valid JSON makes the body malformed. */
+function decodeAll<R>(batch: ElementBatch, decode: RecordDecoder<R>): R[] {
+  const records = new Array<R>(batchLength(batch));
+  for (let index = 0; index < records.length; index++) {
     try {
-      records[index] = decode(texts[index]!);
+      records[index] = decode(elementText(batch, index));
     } catch (error) {
       if (error instanceof SyntaxError) throw new MalformedBodyError(jsonParseProblem(error));
       throw error;
