@@ -266,6 +266,207 @@ describe('bodyElements, both paths', () => {
   });
 });
 
+/** Every batch of a body, with its envelope. */
+async function batchesOf(chunks: AsyncIterable<Uint8Array>, options: DecodeOptions) {
+  const batches: ElementBatch[] = [];
+  const elements = bodyElements(chunks, options);
+  for (;;) {
+    const next = await elements.next();
+    if (next.done === true) return { batches, envelope: next.value };
+    batches.push(next.value);
+  }
+}
+
+/** The body cut into pieces at the given byte offsets. */
+async function* cutAt(bytes: Uint8Array, ...cuts: number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    yield bytes.subarray(from, cut);
+    from = cut;
+  }
+}
+
+/** The texts of the elements of `data` in the whole body decoded by BodyTextDecoder (elements without a top-level comma). */
+function wholeBodyElements(bytes: Uint8Array, charset?: string): { texts: string[]; fallbackBytes: number } {
+  const decoder = new BodyTextDecoder(charset);
+  const text = decoder.decode(bytes) + decoder.end();
+  const list = text.slice(text.indexOf('[') + 1, text.lastIndexOf(']'));
+  return { texts: list === '' ? [] : list.split(','), fallbackBytes: decoder.fallbackBytes };
+}
+
+describe('bodyElements, element bytes', () => {
+  const data = [
+    { name: 'Gómez Núñez 💬', note: 'a quote \\" and a backslash \\\\' },
+    { name: 'Peña', note: '\\', more: { deep: ['}', '{', '"'] } },
+    { name: '€…ñ', note: '"' },
+  ];
+  const elementTexts = data.map((record) => JSON.stringify(record));
+  const body = Buffer.from(`{"code":200,"error":null,"msg":"3","data":[${elementTexts.join(',')}]}`);
+
+  it('hands out valid UTF-8 elements as bytes, from `{` to `}`, the small body in one batch', async () => {
+    const { batches } = await batchesOf(chunkedBytes(body, 7), { streamingThreshold: PATHS.whole });
+    expect(batches).toHaveLength(1);
+    const batch = batches[0]!;
+    expect(batch.kind).toBe('utf8');
+    if (batch.kind !== 'utf8') return;
+    expect(batch.starts.map((start, k) => batch.bytes.toString('utf8', start, batch.ends[k]))).toEqual(
+      elementTexts,
+    );
+  });
+
+  it('cuts at every byte (multibyte characters, escapes `\\"` and `\\\\` across chunk ends) give the same elements', async () => {
+    for (let cut = 0; cut <= body.length; cut += 1) {
+      for (const threshold of Object.values(PATHS)) {
+        const { batches, envelope } = await batchesOf(cutAt(body, cut), { streamingThreshold: threshold });
+        expect(batches.flatMap(texts), `cut at ${cut}`).toEqual(elementTexts);
+        expect(batches.every((batch) => batch.kind === 'utf8')).toBe(true);
+        expect(envelope).toEqual({ code: 200, error: null, msg: '3', hasData: true, fallbackBytes: 0 });
+      }
+    }
+    const { batches } = await batchesOf(chunkedBytes(body, 1), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts)).toEqual(elementTexts);
+  });
+
+  it('a batch with a byte invalid as UTF-8 is text, decoded and counted as in the whole body; the others stay bytes', async () => {
+    const elements = [
+      Buffer.from('{"a":"Gómez"}'),
+      Buffer.from('{"b":"Pe\xf1a \x80 \xe2\x82"}', 'latin1'),
+      Buffer.from('{"c":"Núñez"}'),
+    ];
+    const head = Buffer.from('{"code":200,"data":[');
+    const bytes = Buffer.concat([
+      head,
+      elements[0]!,
+      Buffer.from(','),
+      elements[1]!,
+      Buffer.from(','),
+      elements[2]!,
+      Buffer.from(']}'),
+    ]);
+    const second = head.length + elements[0]!.length + 1;
+    const third = second + elements[1]!.length + 1;
+    const whole = wholeBodyElements(bytes);
+    expect(whole.fallbackBytes).toBe(4);
+    const streamed = await batchesOf(cutAt(bytes, second, third), { streamingThreshold: PATHS.streaming });
+    expect(streamed.batches.map((batch) => batch.kind)).toEqual(['utf8', 'text', 'utf8']);
+    expect(streamed.batches.flatMap(texts)).toEqual(whole.texts);
+    expect(streamed.batches.flatMap(texts)[1]).toBe('{"b":"Peña € â‚"}');
+    expect(streamed.envelope.fallbackBytes).toBe(4);
+    const held = await batchesOf(cutAt(bytes, second, third), { streamingThreshold: PATHS.whole });
+    expect(held.batches.map((batch) => batch.kind)).toEqual(['text']);
+    expect(held.batches.flatMap(texts)).toEqual(whole.texts);
+    expect(held.envelope.fallbackBytes).toBe(4);
+  });
+
+  it('an element decoded alone reads as in the whole body, for any bytes and chunking', async () => {
+    // String contents: letters and any byte from 0x80 up (valid UTF-8 or not), never `"`, `\`, `,`, `{` or `}`.
+    const content = fc
+      .uint8Array({ maxLength: 12 })
+      .map((raw) => raw.map((b) => (b < 0x80 ? 0x61 + (b % 26) : b)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(content, { maxLength: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.boolean(),
+        async (values, size, streaming) => {
+          const parts = values.map((value) =>
+            Buffer.concat([Buffer.from('{"v":"'), value, Buffer.from('"}')]),
+          );
+          const bytes = Buffer.concat([
+            Buffer.from('{"code":200,"data":['),
+            ...parts.flatMap((part, k) => (k === 0 ? [part] : [Buffer.from(','), part])),
+            Buffer.from(']}'),
+          ]);
+          const whole = wholeBodyElements(bytes);
+          const { batches, envelope } = await batchesOf(chunkedBytes(bytes, size), {
+            streamingThreshold: streaming ? PATHS.streaming : PATHS.whole,
+          });
+          expect(batches.flatMap(texts)).toEqual(whole.texts);
+          expect(envelope.fallbackBytes).toBe(whole.fallbackBytes);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a declared single-byte charset gives text batches, even of ASCII, and keeps a leading byte-order mark (not a JSON object)', async () => {
+    const ascii = Buffer.from('{"code":200,"data":[{"a":"b"},{"c":"d"}]}');
+    for (const threshold of Object.values(PATHS)) {
+      const { batches } = await batchesOf(chunkedBytes(ascii, 9), {
+        streamingThreshold: threshold,
+        charset: 'latin1',
+      });
+      expect(batches.every((batch) => batch.kind === 'text')).toBe(true);
+      expect(batches.flatMap(texts)).toEqual(['{"a":"b"}', '{"c":"d"}']);
+    }
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ascii]);
+    await expect(batchesOf(chunkedBytes(withMark, 2), { charset: 'latin1' })).rejects.toThrow(
+      'the body is not a JSON object',
+    );
+    const { batches } = await batchesOf(chunkedBytes(withMark, 2), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts)).toEqual(['{"a":"b"}', '{"c":"d"}']);
+  });
+
+  it('refuses gzip bytes cut after their first byte', async () => {
+    const { gzipSync } = await import('node:zlib');
+    await expect(batchesOf(chunkedBytes(gzipSync('{"code":200,"data":[]}'), 1), {})).rejects.toThrow(
+      CompressedBodyError,
+    );
+  });
+
+  it('skips a member over 64 KiB unparsed (counting its fallback bytes), keeps the others', async () => {
+    // Not valid JSON (no comma between the items): only a skipped member goes unnoticed.
+    const long = Buffer.concat([
+      Buffer.from('["'),
+      Buffer.from([0xf1, 0xc3, 0xb1]),
+      Buffer.alloc(70 * 1024, 'x'),
+      Buffer.from([0xe9]),
+      Buffer.from('" 1]'),
+    ]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":200,"msg":"ok","note":'),
+      long,
+      Buffer.from(',"data":[{"a":1}]}'),
+    ]);
+    for (const size of [1000, 4096, 7000]) {
+      const { batches, envelope } = await batchesOf(chunkedBytes(bytes, size), {
+        streamingThreshold: PATHS.streaming,
+      });
+      expect(batches.flatMap(texts)).toEqual(['{"a":1}']);
+      expect(envelope).toEqual({ code: 200, error: undefined, msg: 'ok', hasData: true, fallbackBytes: 2 });
+    }
+  });
+
+  it('counts the fallback bytes of a data object once', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":200,"data": {"b":"Pe'),
+      Buffer.from([0xf1]),
+      Buffer.from('a"} }'),
+    ]);
+    for (const threshold of Object.values(PATHS)) {
+      const { batches, envelope } = await batchesOf(chunkedBytes(bytes, 5), {
+        streamingThreshold: threshold,
+      });
+      expect(batches.flatMap(texts)).toEqual(['{"b":"Peña"}']);
+      expect(envelope.fallbackBytes).toBe(1);
+    }
+  });
+
+  it('refuses a body whose key is not a valid JSON string, as malformed', async () => {
+    await expect(decodeAll('{"co\\de":200,"data":[]}', PATHS.streaming)).rejects.toThrow(MalformedBodyError);
+  });
+
+  it('carries only the element in progress from chunk to chunk', async () => {
+    const records = Array.from({ length: 2000 }, (_, i) => ({ conn_id: `c${i}`, pad: 'x'.repeat(i % 50) }));
+    const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
+    const longest = Math.max(...records.map((record) => JSON.stringify(record).length));
+    const { batches } = await batchesOf(chunkedBytes(bytes, 1000), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts).map((text) => JSON.parse(text) as unknown)).toEqual(records);
+    for (const batch of batches)
+      if (batch.kind === 'utf8') expect(batch.bytes.length).toBeLessThan(1000 + longest);
+  });
+});
+
 describe('readErrorDetail', () => {
   it('gives "error: msg" of a JSON envelope', async () => {
     const body = '{"code":403,"error":"FORBIDDEN","msg":"TOKEN LIMIT EXCEEDED","data":null}';
