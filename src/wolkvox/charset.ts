@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Bytes of a response body to text. Wolkvox names are Spanish (accents, ñ); a server or proxy may
  * send them as ISO-8859-1 / Windows-1252 instead of UTF-8, with or without saying so.
@@ -124,11 +126,8 @@ export class BodyTextDecoder {
    */
   decodeSpan(bytes: Uint8Array): string {
     if (this.#singleByte) return decodeCp1252(bytes);
-    try {
-      return this.#utf8.decode(bytes);
-    } catch {
-      return this.#decodeMixed(bytes);
-    }
+    // Checked first: a throwing decode costs microseconds, and text batches decode element by element.
+    return isUtf8(bytes) ? this.#utf8.decode(bytes) : this.#decodeMixed(bytes);
   }
 
   /** The end of the body: bytes still waiting for the rest of their sequence are not UTF-8. */

@@ -399,6 +399,25 @@ describe('bodyElements, element bytes', () => {
       expect(batches.every((batch) => batch.kind === 'text')).toBe(true);
       expect(batches.flatMap(texts)).toEqual(['{"a":"b"}', '{"c":"d"}']);
     }
+    // "ñ" = 0xF1, "€" = 0x80, "…" = 0x85 in Windows-1252, several elements a batch.
+    const accented = Buffer.from(
+      '{"code":200,"data":[{"a":"b"},{"n":"Pe\xf1a \x80"},{"c":"\x85 d"}]}',
+      'latin1',
+    );
+    for (let size = 1; size <= accented.length; size += 1) {
+      for (const threshold of Object.values(PATHS)) {
+        const { batches, envelope } = await batchesOf(chunkedBytes(accented, size), {
+          streamingThreshold: threshold,
+          charset: 'windows-1252',
+        });
+        expect(batches.flatMap(texts), `chunks of ${size}`).toEqual([
+          '{"a":"b"}',
+          '{"n":"Peña €"}',
+          '{"c":"… d"}',
+        ]);
+        expect(envelope.fallbackBytes).toBe(0);
+      }
+    }
     const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ascii]);
     await expect(batchesOf(chunkedBytes(withMark, 2), { charset: 'latin1' })).rejects.toThrow(
       'the body is not a JSON object',

@@ -436,6 +436,12 @@ class EnvelopeSplitter {
     if (!this.#singleByte && isUtf8(bytes.subarray(starts[0], ends[ends.length - 1]))) {
       return { kind: 'utf8', bytes, starts, ends };
     }
+    if (this.#singleByte) {
+      // One byte is one character (of the Basic Multilingual Plane): the elements' offsets hold in the text.
+      const base = starts[0]!;
+      const text = this.#text.decodeSpan(bytes.subarray(base, ends[ends.length - 1]));
+      return { kind: 'text', texts: starts.map((start, k) => text.slice(start - base, ends[k]! - base)) };
+    }
     const texts = starts.map((start, k) => this.#text.decodeSpan(bytes.subarray(start, ends[k])));
     return { kind: 'text', texts };
   }
