@@ -4,10 +4,10 @@ import type { BodyKind } from './errors.js';
 
 /**
  * Decoding of a Reports Manager body: `{"code": 200, "error": null, "msg": "...", "data": [...] | {...}}`.
- * Bodies reach 256 MB, so none is held whole: EnvelopeSplitter below cuts the text, chunk by chunk,
- * into the texts of the elements of `data`, which the consumer's decoder turns into records.
- * (stream-json did this first; its tokenizer took a fifth of a backfill's CPU, the splitter runs at
- * native string-search speed: see README, Performance.)
+ * Bodies reach 256 MB, so none is held whole: EnvelopeSplitter below cuts the bytes, chunk by chunk,
+ * into the elements of `data` (byte ranges, or texts when not UTF-8), which the consumer turns into
+ * records. (stream-json did this first; its tokenizer took a fifth of a backfill's CPU, the splitter
+ * scans bytes without decoding them: see README, Performance.)
  */
 
 /** The body is not JSON, is truncated, or is not shaped like the envelope: another attempt may do better. */
