@@ -24,6 +24,24 @@ describe('BodyTextDecoder', () => {
     );
   });
 
+  it('decodeSpan reads a span between ASCII bytes as the whole body reads it, byte-order mark included', () => {
+    const span = fc.uint8Array({ maxLength: 30 });
+    fc.assert(
+      fc.property(span, span, span, (before, middle, after) => {
+        const ascii = Buffer.from('{');
+        const whole = decodeInChunks(Buffer.concat([before, ascii, middle, ascii, after]), []);
+        const alone = decodeInChunks(Buffer.concat([before, ascii]), []).text.length;
+        const decoder = new BodyTextDecoder(undefined);
+        const text = decoder.decodeSpan(Buffer.concat([ascii, middle, ascii]));
+        expect(whole.text.slice(alone - 1, alone - 1 + text.length)).toBe(text);
+        expect(decoder.fallbackBytes).toBe(decodeInChunks(middle, []).fallbackBytes);
+      }),
+      { numRuns: 500 },
+    );
+    expect(new BodyTextDecoder(undefined).decodeSpan(Buffer.from('\ufeff{}'))).toBe('\ufeff{}');
+    expect(new BodyTextDecoder('latin1').decodeSpan(Buffer.from([0x80, 0xf1]))).toBe('€ñ');
+  });
+
   it('decodes valid UTF-8 exactly as UTF-8, counting nothing', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.array(fc.nat(), { maxLength: 8 }), (text, cuts) => {

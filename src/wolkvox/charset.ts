@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Bytes of a response body to text. Wolkvox names are Spanish (accents, ñ); a server or proxy may
  * send them as ISO-8859-1 / Windows-1252 instead of UTF-8, with or without saying so.
@@ -32,6 +34,11 @@ const CP1252_HIGH = [
 
 function cp1252Char(byte: number): string {
   return String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80]! : byte);
+}
+
+/** Whether a Content-Type charset (lower-cased) is one of the single-byte ones read as Windows-1252. */
+export function isSingleByteCharset(charset: string | undefined): boolean {
+  return charset !== undefined && SINGLE_BYTE_LABELS.has(charset);
 }
 
 /** The charset parameter of a Content-Type header, lower-cased; undefined when absent. */
@@ -88,7 +95,7 @@ export class BodyTextDecoder {
 
   /** `charset`: the Content-Type charset, lower-cased (see charsetOf), or undefined. */
   constructor(charset: string | undefined) {
-    this.#singleByte = charset !== undefined && SINGLE_BYTE_LABELS.has(charset);
+    this.#singleByte = isSingleByteCharset(charset);
   }
 
   /** The text of `chunk`; a multibyte sequence cut at its end is kept for the next call. */
@@ -109,11 +116,18 @@ export class BodyTextDecoder {
       // A leading byte-order mark is not text.
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     }
-    try {
-      return this.#utf8.decode(bytes);
-    } catch {
-      return this.#decodeMixed(bytes);
-    }
+    return this.decodeSpan(bytes);
+  }
+
+  /**
+   * The text of a span of the body that holds whole characters only (it starts and ends next to an
+   * ASCII byte, e.g. one JSON value): decoded as decode() decodes it within the whole body, without
+   * the carry between chunks and the byte-order mark of the body's start. Fallback bytes are counted.
+   */
+  decodeSpan(bytes: Uint8Array): string {
+    if (this.#singleByte) return decodeCp1252(bytes);
+    // Checked first: a throwing decode costs microseconds, and text batches decode element by element.
+    return isUtf8(bytes) ? this.#utf8.decode(bytes) : this.#decodeMixed(bytes);
   }
 
   /** The end of the body: bytes still waiting for the rest of their sequence are not UTF-8. */

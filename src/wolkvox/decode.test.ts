@@ -1,15 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BodyTextDecoder } from './charset.js';
 import {
+  batchLength,
   bodyElements,
   CompressedBodyError,
+  elementText,
   envelopeDetail,
   type DecodeOptions,
+  type ElementBatch,
   type Envelope,
   MalformedBodyError,
   readErrorDetail,
 } from './decode.js';
-import { parseRawRecord, type RawRecord } from './types.js';
+import type { RawRecord } from './types.js';
+
+const parseRawRecord = (text: string) => JSON.parse(text) as RawRecord;
 
 /** The body in chunks of `size` bytes (a multi-byte character may be split across two chunks). */
 async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
@@ -22,6 +28,11 @@ async function* chunkedBytes(bytes: Uint8Array, size: number): AsyncGenerator<Ui
 }
 
 const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
+
+/** The texts of a batch's elements. */
+function texts(batch: ElementBatch): string[] {
+  return Array.from({ length: batchLength(batch) }, (_, k) => elementText(batch, k));
+}
 
 /** Every element handed out, parsed (a text that is not JSON is a malformed body, as in the client). */
 async function decodeAll(text: string, threshold: number, chunkSize = 7) {
@@ -38,7 +49,7 @@ async function decodeChunks(chunks: AsyncIterable<Uint8Array>, options: DecodeOp
       envelope = next.value;
       break;
     }
-    for (const element of next.value) {
+    for (const element of texts(next.value)) {
       try {
         records.push(parseRawRecord(element));
       } catch {
@@ -187,14 +198,14 @@ describe.each(Object.entries(PATHS))('bodyElements, %s path', (_path, threshold)
     }
     const elements = bodyElements(body(), { streamingThreshold: threshold });
     const first = await elements.next();
-    const seen = first.done === true ? [] : first.value.map(parseRawRecord);
+    const seen = first.done === true ? [] : texts(first.value).map(parseRawRecord);
     const pulledAtFirst = pulled;
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(pulled).toBe(pulledAtFirst);
     // Streaming hands out the first chunks' records; the whole path reads the body first (under the threshold).
     if (threshold === PATHS.streaming) expect(pulled).toBeLessThan(5);
     else expect(pulled).toBe(Math.ceil(bytes.length / 100));
-    for await (const batch of elements) seen.push(...batch.map(parseRawRecord));
+    for await (const batch of elements) seen.push(...texts(batch).map(parseRawRecord));
     expect(seen).toEqual(records);
   });
 });
@@ -254,6 +265,226 @@ describe('bodyElements, both paths', () => {
     const data = Array.from({ length: 1000 }, (_, i) => ({ conn_id: String(i) }));
     const { records } = await decodeAll(JSON.stringify({ code: 200, data }), 5_000, 333);
     expect(records).toEqual(data);
+  });
+});
+
+/** Every batch of a body, with its envelope. */
+async function batchesOf(chunks: AsyncIterable<Uint8Array>, options: DecodeOptions) {
+  const batches: ElementBatch[] = [];
+  const elements = bodyElements(chunks, options);
+  for (;;) {
+    const next = await elements.next();
+    if (next.done === true) return { batches, envelope: next.value };
+    batches.push(next.value);
+  }
+}
+
+/** The body cut into pieces at the given byte offsets. */
+async function* cutAt(bytes: Uint8Array, ...cuts: number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    yield bytes.subarray(from, cut);
+    from = cut;
+  }
+}
+
+/** The texts of the elements of `data` in the whole body decoded by BodyTextDecoder (elements without a top-level comma). */
+function wholeBodyElements(bytes: Uint8Array, charset?: string): { texts: string[]; fallbackBytes: number } {
+  const decoder = new BodyTextDecoder(charset);
+  const text = decoder.decode(bytes) + decoder.end();
+  const list = text.slice(text.indexOf('[') + 1, text.lastIndexOf(']'));
+  return { texts: list === '' ? [] : list.split(','), fallbackBytes: decoder.fallbackBytes };
+}
+
+describe('bodyElements, element bytes', () => {
+  const data = [
+    { name: 'Gómez Núñez 💬', note: 'a quote \\" and a backslash \\\\' },
+    { name: 'Peña', note: '\\', more: { deep: ['}', '{', '"'] } },
+    { name: '€…ñ', note: '"' },
+  ];
+  const elementTexts = data.map((record) => JSON.stringify(record));
+  const body = Buffer.from(`{"code":200,"error":null,"msg":"3","data":[${elementTexts.join(',')}]}`);
+
+  it('hands out valid UTF-8 elements as bytes, from `{` to `}`, the small body in one batch', async () => {
+    const { batches } = await batchesOf(chunkedBytes(body, 7), { streamingThreshold: PATHS.whole });
+    expect(batches).toHaveLength(1);
+    const batch = batches[0]!;
+    expect(batch.kind).toBe('utf8');
+    if (batch.kind !== 'utf8') return;
+    expect(batch.starts.map((start, k) => batch.bytes.toString('utf8', start, batch.ends[k]))).toEqual(
+      elementTexts,
+    );
+  });
+
+  it('cuts at every byte (multibyte characters, escapes `\\"` and `\\\\` across chunk ends) give the same elements', async () => {
+    for (let cut = 0; cut <= body.length; cut += 1) {
+      for (const threshold of Object.values(PATHS)) {
+        const { batches, envelope } = await batchesOf(cutAt(body, cut), { streamingThreshold: threshold });
+        expect(batches.flatMap(texts), `cut at ${cut}`).toEqual(elementTexts);
+        expect(batches.every((batch) => batch.kind === 'utf8')).toBe(true);
+        expect(envelope).toEqual({ code: 200, error: null, msg: '3', hasData: true, fallbackBytes: 0 });
+      }
+    }
+    const { batches } = await batchesOf(chunkedBytes(body, 1), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts)).toEqual(elementTexts);
+  });
+
+  it('a batch with a byte invalid as UTF-8 is text, decoded and counted as in the whole body; the others stay bytes', async () => {
+    const elements = [
+      Buffer.from('{"a":"Gómez"}'),
+      Buffer.from('{"b":"Pe\xf1a \x80 \xe2\x82"}', 'latin1'),
+      Buffer.from('{"c":"Núñez"}'),
+    ];
+    const head = Buffer.from('{"code":200,"data":[');
+    const bytes = Buffer.concat([
+      head,
+      elements[0]!,
+      Buffer.from(','),
+      elements[1]!,
+      Buffer.from(','),
+      elements[2]!,
+      Buffer.from(']}'),
+    ]);
+    const second = head.length + elements[0]!.length + 1;
+    const third = second + elements[1]!.length + 1;
+    const whole = wholeBodyElements(bytes);
+    expect(whole.fallbackBytes).toBe(4);
+    const streamed = await batchesOf(cutAt(bytes, second, third), { streamingThreshold: PATHS.streaming });
+    expect(streamed.batches.map((batch) => batch.kind)).toEqual(['utf8', 'text', 'utf8']);
+    expect(streamed.batches.flatMap(texts)).toEqual(whole.texts);
+    expect(streamed.batches.flatMap(texts)[1]).toBe('{"b":"Peña € â‚"}');
+    expect(streamed.envelope.fallbackBytes).toBe(4);
+    const held = await batchesOf(cutAt(bytes, second, third), { streamingThreshold: PATHS.whole });
+    expect(held.batches.map((batch) => batch.kind)).toEqual(['text']);
+    expect(held.batches.flatMap(texts)).toEqual(whole.texts);
+    expect(held.envelope.fallbackBytes).toBe(4);
+  });
+
+  it('an element decoded alone reads as in the whole body, for any bytes and chunking', async () => {
+    // String contents: letters and any byte from 0x80 up (valid UTF-8 or not), never `"`, `\`, `,`, `{` or `}`.
+    const content = fc
+      .uint8Array({ maxLength: 12 })
+      .map((raw) => raw.map((b) => (b < 0x80 ? 0x61 + (b % 26) : b)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(content, { maxLength: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.boolean(),
+        async (values, size, streaming) => {
+          const parts = values.map((value) =>
+            Buffer.concat([Buffer.from('{"v":"'), value, Buffer.from('"}')]),
+          );
+          const bytes = Buffer.concat([
+            Buffer.from('{"code":200,"data":['),
+            ...parts.flatMap((part, k) => (k === 0 ? [part] : [Buffer.from(','), part])),
+            Buffer.from(']}'),
+          ]);
+          const whole = wholeBodyElements(bytes);
+          const { batches, envelope } = await batchesOf(chunkedBytes(bytes, size), {
+            streamingThreshold: streaming ? PATHS.streaming : PATHS.whole,
+          });
+          expect(batches.flatMap(texts)).toEqual(whole.texts);
+          expect(envelope.fallbackBytes).toBe(whole.fallbackBytes);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a declared single-byte charset gives text batches, even of ASCII, and keeps a leading byte-order mark (not a JSON object)', async () => {
+    const ascii = Buffer.from('{"code":200,"data":[{"a":"b"},{"c":"d"}]}');
+    for (const threshold of Object.values(PATHS)) {
+      const { batches } = await batchesOf(chunkedBytes(ascii, 9), {
+        streamingThreshold: threshold,
+        charset: 'latin1',
+      });
+      expect(batches.every((batch) => batch.kind === 'text')).toBe(true);
+      expect(batches.flatMap(texts)).toEqual(['{"a":"b"}', '{"c":"d"}']);
+    }
+    // "ñ" = 0xF1, "€" = 0x80, "…" = 0x85 in Windows-1252, several elements a batch.
+    const accented = Buffer.from(
+      '{"code":200,"data":[{"a":"b"},{"n":"Pe\xf1a \x80"},{"c":"\x85 d"}]}',
+      'latin1',
+    );
+    for (let size = 1; size <= accented.length; size += 1) {
+      for (const threshold of Object.values(PATHS)) {
+        const { batches, envelope } = await batchesOf(chunkedBytes(accented, size), {
+          streamingThreshold: threshold,
+          charset: 'windows-1252',
+        });
+        expect(batches.flatMap(texts), `chunks of ${size}`).toEqual([
+          '{"a":"b"}',
+          '{"n":"Peña €"}',
+          '{"c":"… d"}',
+        ]);
+        expect(envelope.fallbackBytes).toBe(0);
+      }
+    }
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ascii]);
+    await expect(batchesOf(chunkedBytes(withMark, 2), { charset: 'latin1' })).rejects.toThrow(
+      'the body is not a JSON object',
+    );
+    const { batches } = await batchesOf(chunkedBytes(withMark, 2), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts)).toEqual(['{"a":"b"}', '{"c":"d"}']);
+  });
+
+  it('refuses gzip bytes cut after their first byte', async () => {
+    const { gzipSync } = await import('node:zlib');
+    await expect(batchesOf(chunkedBytes(gzipSync('{"code":200,"data":[]}'), 1), {})).rejects.toThrow(
+      CompressedBodyError,
+    );
+  });
+
+  it('skips a member over 64 KiB unparsed (counting its fallback bytes), keeps the others', async () => {
+    // Not valid JSON (no comma between the items): only a skipped member goes unnoticed.
+    const long = Buffer.concat([
+      Buffer.from('["'),
+      Buffer.from([0xf1, 0xc3, 0xb1]),
+      Buffer.alloc(70 * 1024, 'x'),
+      Buffer.from([0xe9]),
+      Buffer.from('" 1]'),
+    ]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":200,"msg":"ok","note":'),
+      long,
+      Buffer.from(',"data":[{"a":1}]}'),
+    ]);
+    for (const size of [1000, 4096, 7000]) {
+      const { batches, envelope } = await batchesOf(chunkedBytes(bytes, size), {
+        streamingThreshold: PATHS.streaming,
+      });
+      expect(batches.flatMap(texts)).toEqual(['{"a":1}']);
+      expect(envelope).toEqual({ code: 200, error: undefined, msg: 'ok', hasData: true, fallbackBytes: 2 });
+    }
+  });
+
+  it('counts the fallback bytes of a data object once', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":200,"data": {"b":"Pe'),
+      Buffer.from([0xf1]),
+      Buffer.from('a"} }'),
+    ]);
+    for (const threshold of Object.values(PATHS)) {
+      const { batches, envelope } = await batchesOf(chunkedBytes(bytes, 5), {
+        streamingThreshold: threshold,
+      });
+      expect(batches.flatMap(texts)).toEqual(['{"b":"Peña"}']);
+      expect(envelope.fallbackBytes).toBe(1);
+    }
+  });
+
+  it('refuses a body whose key is not a valid JSON string, as malformed', async () => {
+    await expect(decodeAll('{"co\\de":200,"data":[]}', PATHS.streaming)).rejects.toThrow(MalformedBodyError);
+  });
+
+  it('carries only the element in progress from chunk to chunk', async () => {
+    const records = Array.from({ length: 2000 }, (_, i) => ({ conn_id: `c${i}`, pad: 'x'.repeat(i % 50) }));
+    const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
+    const longest = Math.max(...records.map((record) => JSON.stringify(record).length));
+    const { batches } = await batchesOf(chunkedBytes(bytes, 1000), { streamingThreshold: PATHS.streaming });
+    expect(batches.flatMap(texts).map((text) => JSON.parse(text) as unknown)).toEqual(records);
+    for (const batch of batches)
+      if (batch.kind === 'utf8') expect(batch.bytes.length).toBeLessThan(1000 + longest);
   });
 });
 

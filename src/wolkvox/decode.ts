@@ -1,12 +1,13 @@
-import { BodyTextDecoder } from './charset.js';
+import { isUtf8 } from 'node:buffer';
+import { BodyTextDecoder, isSingleByteCharset } from './charset.js';
 import type { BodyKind } from './errors.js';
 
 /**
  * Decoding of a Reports Manager body: `{"code": 200, "error": null, "msg": "...", "data": [...] | {...}}`.
- * Bodies reach 256 MB, so none is held whole: EnvelopeSplitter below cuts the text, chunk by chunk,
- * into the texts of the elements of `data`, which the consumer's decoder turns into records.
- * (stream-json did this first; its tokenizer took a fifth of a backfill's CPU, the splitter runs at
- * native string-search speed: see README, Performance.)
+ * Bodies reach 256 MB, so none is held whole: EnvelopeSplitter below cuts the bytes, chunk by chunk,
+ * into the elements of `data` (byte ranges, or texts when not UTF-8), which the consumer turns into
+ * records. (stream-json did this first; its tokenizer took a fifth of a backfill's CPU, the splitter
+ * scans bytes without decoding them: see README, Performance.)
  */
 
 /** The body is not JSON, is truncated, or is not shaped like the envelope: another attempt may do better. */
@@ -55,39 +56,6 @@ export function isSuccessStatus(status: number | undefined): boolean {
   return status === 0 || (status !== undefined && status >= 200 && status < 300);
 }
 
-/** Elements of one batch, as bytes: every element's bytes are valid UTF-8 (checked for the batch). */
-export interface Utf8ElementBatch {
-  readonly kind: 'utf8';
-  readonly bytes: Buffer;
-  readonly starts: number[];
-  readonly ends: number[];
-}
-export interface TextElementBatch {
-  readonly kind: 'text';
-  readonly texts: string[];
-}
-export type ElementBatch = Utf8ElementBatch | TextElementBatch;
-function asBatch(texts: string[], fallback: boolean): ElementBatch {
-  if (fallback) return { kind: 'text', texts };
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let at = 0;
-  for (const t of texts) {
-    starts.push(at);
-    at += Buffer.byteLength(t, 'utf8');
-    ends.push(at);
-  }
-  return { kind: 'utf8', bytes: Buffer.from(texts.join(''), 'utf8'), starts, ends };
-}
-export function batchLength(batch: ElementBatch): number {
-  return batch.kind === 'text' ? batch.texts.length : batch.starts.length;
-}
-export function elementText(batch: ElementBatch, k: number): string {
-  return batch.kind === 'text'
-    ? batch.texts[k]!
-    : batch.bytes.toString('utf8', batch.starts[k], batch.ends[k]);
-}
-
 export const STREAMING_THRESHOLD_BYTES = 1024 * 1024;
 
 /** Non-2xx bodies are short messages; a cap keeps a misbehaving proxy from filling memory. */
@@ -102,18 +70,56 @@ function notAnObject(where: string): MalformedBodyError {
   return new MalformedBodyError(`${where} is not a JSON object`);
 }
 
+/** Elements of one batch, as bytes: every element's bytes are valid UTF-8 (checked for the batch). */
+export interface Utf8ElementBatch {
+  readonly kind: 'utf8';
+  /** Holds every element of the batch (may be a view into the body's chunk, or a copy). */
+  readonly bytes: Buffer;
+  /** Element k is bytes[starts[k], ends[k]): one complete element's JSON text, from `{` to its `}`. */
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
 /**
- * The elements of the body's `data` as batches of their JSON texts, in body order, at most one batch
- * per chunk of the body; returns the envelope's other fields. Each text is one complete element
- * that starts with `{`, checked only for its brackets and strings: the consumer's decoder parses it.
- * Nothing is read from `body` while the consumer does not pull (backpressure).
+ * Elements of one batch as decoded text: used when the body's charset is a declared single-byte one,
+ * or some byte of the batch is not valid UTF-8 (Windows-1252 fallback, as charset.ts's
+ * BodyTextDecoder does, counted in Envelope.fallbackBytes).
+ */
+export interface TextElementBatch {
+  readonly kind: 'text';
+  readonly texts: string[];
+}
+
+export type ElementBatch = Utf8ElementBatch | TextElementBatch;
+
+/** Count of elements of a batch. */
+export function batchLength(batch: ElementBatch): number {
+  return batch.kind === 'utf8' ? batch.starts.length : batch.texts.length;
+}
+
+/**
+ * Element k's text (0 <= k < batchLength(batch)): exactly the text of that element in the body
+ * decoded whole by BodyTextDecoder, which the string splitter handed out before bytes.
+ */
+export function elementText(batch: ElementBatch, k: number): string {
+  return batch.kind === 'utf8'
+    ? batch.bytes.toString('utf8', batch.starts[k], batch.ends[k])
+    : (batch.texts[k] as string);
+}
+
+/**
+ * The elements of the body's `data` as batches, in body order, at most one batch per chunk of the
+ * body; returns the envelope's other fields. Each element is one complete JSON value that starts
+ * with `{`, checked only for its brackets and strings: the consumer's decoder parses it. A batch is
+ * bytes when its elements are valid UTF-8, else (or under a declared single-byte charset) decoded
+ * texts. Nothing is read from `body` while the consumer does not pull (backpressure).
  *
- * A body up to the streaming threshold is read whole before any element goes out, so a broken or
- * failing small body hands out nothing. A larger body hands elements out as they complete, under a
- * success `code` or one not yet read: Wolkvox sends `code` before `data`, so only a large body whose
- * failing `code` follows `data` (never seen) hands out elements before it is rejected (the client
- * then tells its consumer of a restart). Memory stays bounded: the splitter keeps only the element
- * in progress between chunks.
+ * A body up to the streaming threshold (bytes) is read whole before any element goes out, in one
+ * batch, so a broken or failing small body hands out nothing. A larger body hands elements out as
+ * they complete, under a success `code` or one not yet read: Wolkvox sends `code` before `data`, so
+ * only a large body whose failing `code` follows `data` (never seen) hands out elements before it is
+ * rejected (the client then tells its consumer of a restart). Memory stays bounded: the splitter
+ * keeps only the element or member in progress between chunks (and the batches under the threshold).
  * Throws MalformedBodyError for a body that is not the envelope, CompressedBodyError for gzip bytes.
  */
 export async function* bodyElements(
@@ -121,36 +127,82 @@ export async function* bodyElements(
   options: DecodeOptions = {},
 ): AsyncGenerator<ElementBatch, Envelope, undefined> {
   const threshold = options.streamingThreshold ?? STREAMING_THRESHOLD_BYTES;
-  const text = new BodyTextDecoder(options.charset);
-  const splitter = new EnvelopeSplitter();
+  const singleByte = isSingleByteCharset(options.charset);
+  const splitter = new EnvelopeSplitter(options.charset);
+  /** Batches not handed out yet: all of them until the body reaches the threshold. */
+  const held: ElementBatch[] = [];
+  /** The body's first bytes while there are fewer than a byte-order mark's three. */
+  let head: Buffer | undefined = EMPTY;
   let size = 0;
   for await (const chunk of body) {
-    if (size === 0) refuseCompressed(chunk);
     size += chunk.length;
-    splitter.feed(text.decode(chunk));
-    if (size >= threshold) {
-      const ready = splitter.take();
-      if (ready.length > 0)
-        yield asBatch(
-          ready,
-          text.fallbackBytes > 0 || (options.charset !== undefined && options.charset !== 'utf-8'),
-        );
+    let bytes = asBuffer(chunk);
+    if (head !== undefined) {
+      if (head.length > 0) bytes = Buffer.concat([head, bytes]);
+      if (bytes.length < UTF8_BOM.length) {
+        head = bytes;
+        continue;
+      }
+      head = undefined;
+      bytes = bodyStart(bytes, singleByte);
+    }
+    const batch = splitter.feed(bytes);
+    if (batch !== undefined) held.push(batch);
+    if (size >= threshold && held.length > 0) {
+      const ready = splitter.failed ? undefined : mergeBatches(held);
+      held.length = 0;
+      if (ready !== undefined) yield ready;
     }
   }
-  const tail = text.end();
-  if (tail) splitter.feed(tail);
+  if (head !== undefined) {
+    const batch = splitter.feed(bodyStart(head, singleByte));
+    if (batch !== undefined) held.push(batch);
+  }
   splitter.end();
-  const ready = splitter.take();
-  if (ready.length > 0)
-    yield asBatch(
-      ready,
-      text.fallbackBytes > 0 || (options.charset !== undefined && options.charset !== 'utf-8'),
-    );
-  return { ...splitter.envelope, fallbackBytes: text.fallbackBytes };
+  if (held.length > 0 && !splitter.failed) yield mergeBatches(held);
+  return { ...splitter.envelope, fallbackBytes: splitter.fallbackBytes };
 }
 
-function refuseCompressed(first: Uint8Array): void {
-  if (first[0] === 0x1f && first[1] === 0x8b) throw new CompressedBodyError();
+const EMPTY = Buffer.alloc(0);
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** The body's first bytes without a UTF-8 byte-order mark (not text; kept under a single-byte charset). */
+function bodyStart(bytes: Buffer, singleByte: boolean): Buffer {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new CompressedBodyError();
+  const bom = !singleByte && bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+  return bom ? bytes.subarray(UTF8_BOM.length) : bytes;
+}
+
+/** One batch of the elements of several, in order (bytes copied into one buffer when all are bytes). */
+function mergeBatches(batches: readonly ElementBatch[]): ElementBatch {
+  if (batches.length === 1) return batches[0]!;
+  if (batches.some((batch) => batch.kind === 'text')) {
+    return {
+      kind: 'text',
+      texts: batches.flatMap((batch) =>
+        Array.from({ length: batchLength(batch) }, (_, k) => elementText(batch, k)),
+      ),
+    };
+  }
+  const spans = (batches as readonly Utf8ElementBatch[]).map((batch) =>
+    batch.bytes.subarray(batch.starts[0], batch.ends[batch.ends.length - 1]),
+  );
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let offset = 0;
+  for (const [index, batch] of (batches as readonly Utf8ElementBatch[]).entries()) {
+    const shift = offset - batch.starts[0]!;
+    for (let k = 0; k < batch.starts.length; k++) {
+      starts.push(batch.starts[k]! + shift);
+      ends.push(batch.ends[k]! + shift);
+    }
+    offset += spans[index]!.length;
+  }
+  return { kind: 'utf8', bytes: Buffer.concat(spans, offset), starts, ends };
 }
 
 /**
@@ -172,8 +224,8 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-/** Envelope members other than `data` are read only up to this size (code, error and msg are short). */
-const MEMBER_CAP_CHARS = 64 * 1024;
+/** Envelope members other than `data` are read only up to this size in bytes (code, error and msg are short). */
+const MEMBER_CAP_BYTES = 64 * 1024;
 
 type TopState = 'start' | 'firstKey' | 'key' | 'colon' | 'value' | 'inValue' | 'done';
 
@@ -186,10 +238,11 @@ function malformed(detail = 'not valid JSON'): MalformedBodyError {
 }
 
 /**
- * Splits a streamed envelope without tokenizing it: a scan that only follows strings and brackets
- * finds where each element of `data` begins and ends and hands out its text (the consumer parses it,
- * often without JSON.parse, see src/streams/record-codec.ts). Text is kept only from the element, key
- * or member value in progress on; everything before it is dropped after each chunk.
+ * Splits a streamed envelope's bytes without tokenizing or decoding them: a scan that only follows
+ * strings and brackets finds where each element of `data` begins and ends (its bounds, `{` and `}`,
+ * are ASCII, never part of a multibyte character, so an element decoded alone reads as in the whole
+ * body). Only the envelope's keys and other members are decoded and parsed. Bytes are kept only from
+ * the element, key or member value in progress on; everything before it is dropped after each chunk.
  */
 class EnvelopeSplitter {
   readonly envelope: Omit<Envelope, 'fallbackBytes'> = {
@@ -199,10 +252,21 @@ class EnvelopeSplitter {
     hasData: false,
   };
   /** `code` was read, and it is not success: elements are dropped instead of handed out. */
-  #failed = false;
-  /** Texts of the complete elements not yet taken. */
-  #ready: string[] = [];
-  #text = '';
+  failed = false;
+  readonly #singleByte: boolean;
+  readonly #charset: string | undefined;
+  /** Decodes keys, members and the elements of text batches; counts their fallback bytes. */
+  readonly #text: BodyTextDecoder;
+  /** The member value too large to keep: its bytes are decoded only to count their fallback bytes. */
+  #skipped: BodyTextDecoder | undefined;
+  #skippedFallbackBytes = 0;
+  /** Bytes of the previous chunks still needed: from the key, member or element in progress on. */
+  #carry: Buffer = EMPTY;
+  /** Where the scan goes on in carry + chunk: after the carry, or one byte further past an escaped byte. */
+  #resume = 0;
+  /** Bounds of the elements completed in the chunk being fed. */
+  #starts: number[] = [];
+  #ends: number[] = [];
   #depth = 0;
   #inString = false;
   #state: TopState = 'start';
@@ -215,68 +279,89 @@ class EnvelopeSplitter {
   #afterComma = false;
   /** The member value in progress was the data list, now closed: only `,` or `}` may follow. */
   #afterList = false;
-  /** The member value in progress is too large to keep (never `data`): it is skipped. */
-  #skipping = false;
 
-  feed(chunk: string): void {
-    const text = this.#text + chunk;
-    const n = text.length;
+  constructor(charset: string | undefined) {
+    this.#charset = charset;
+    this.#singleByte = isSingleByteCharset(charset);
+    this.#text = new BodyTextDecoder(charset);
+  }
+
+  /** Bytes that were not valid UTF-8 and were read as Windows-1252, so far. */
+  get fallbackBytes(): number {
+    return this.#text.fallbackBytes + this.#skippedFallbackBytes;
+  }
+
+  /** Scans the next bytes of the body; returns the elements they completed, if any. */
+  feed(chunk: Buffer): ElementBatch | undefined {
+    const bytes = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
+    const n = bytes.length;
     let depth = this.#depth;
-    let i = this.#text.length;
+    let inString = this.#inString;
+    let i = this.#resume;
+    this.#starts = [];
+    this.#ends = [];
     for (; i < n; i++) {
-      if (this.#inString) {
-        let q = text.indexOf('"', i);
-        while (q !== -1) {
-          let b = q - 1;
-          while (b >= 0 && text.charCodeAt(b) === BACKSLASH) b--;
-          if ((q - 1 - b) % 2 === 0) break;
-          q = text.indexOf('"', q + 1);
+      if (inString) {
+        // Inside a string only `"` and `\` matter; `\` skips the next byte (maybe the next chunk's first).
+        for (; i < n; i++) {
+          const c = bytes[i]!;
+          if (c === QUOTE) break;
+          if (c === BACKSLASH) i++;
         }
-        if (q === -1) {
-          i = n;
-          break;
-        }
-        i = q;
-        this.#inString = false;
+        if (i >= n) break;
+        inString = false;
         if (this.#keyStart >= 0) {
-          this.#key = JSON.parse(text.slice(this.#keyStart, q + 1)) as string;
+          this.#key = this.#parse(bytes, this.#keyStart, i + 1) as string;
           this.#keyStart = -1;
           this.#state = 'colon';
         }
         continue;
       }
-      const c = text.charCodeAt(i);
-      if (depth >= 2) {
-        if (depth === 2 && this.#inDataList) {
-          // Between the elements of `data`.
-          if (c === OPEN_OBJECT) {
-            if (this.#needComma) throw malformed();
-            this.#elementStart = i;
-            this.#afterComma = false;
-            depth++;
-          } else if (c === COMMA) {
-            if (!this.#needComma) throw malformed();
-            this.#needComma = false;
-            this.#afterComma = true;
-          } else if (c === CLOSE_ARRAY) {
-            if (this.#afterComma) throw malformed();
-            depth--;
-            this.#inDataList = false;
-            this.#afterList = true;
-          } else if (!isSpace(c)) throw notAnObject('an element of `data`');
-          continue;
-        }
+      const floor = this.#inDataList ? 2 : 1;
+      if (depth > floor) {
         // Inside an element of `data` or another nested value: only strings and brackets matter.
-        if (c === QUOTE) this.#inString = true;
-        else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-        else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-          depth--;
-          if (depth === 2 && this.#inDataList) {
-            this.#ready.push(text.slice(this.#elementStart, i + 1));
-            this.#elementStart = -1;
-            this.#needComma = true;
-          }
+        for (; i < n; i++) {
+          const c = bytes[i]!;
+          if (c === QUOTE) {
+            for (i++; i < n; i++) {
+              const s = bytes[i]!;
+              if (s === QUOTE) break;
+              if (s === BACKSLASH) i++;
+            }
+            if (i >= n) {
+              inString = true;
+              break;
+            }
+          } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+          else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && --depth === floor) break;
         }
+        if (i >= n) break;
+        if (this.#inDataList) {
+          this.#starts.push(this.#elementStart);
+          this.#ends.push(i + 1);
+          this.#elementStart = -1;
+          this.#needComma = true;
+        }
+        continue;
+      }
+      const c = bytes[i]!;
+      if (depth === 2) {
+        // Between the elements of `data`.
+        if (c === OPEN_OBJECT) {
+          if (this.#needComma) throw malformed();
+          this.#elementStart = i;
+          this.#afterComma = false;
+          depth++;
+        } else if (c === COMMA) {
+          if (!this.#needComma) throw malformed();
+          this.#needComma = false;
+          this.#afterComma = true;
+        } else if (c === CLOSE_ARRAY) {
+          if (this.#afterComma) throw malformed();
+          depth--;
+          this.#inDataList = false;
+          this.#afterList = true;
+        } else if (!isSpace(c)) throw notAnObject('an element of `data`');
         continue;
       }
       if (isSpace(c)) continue;
@@ -292,7 +377,7 @@ class EnvelopeSplitter {
         case 'firstKey':
         case 'key':
           if (c === QUOTE) {
-            this.#inString = true;
+            inString = true;
             this.#keyStart = i;
           } else if (c === CLOSE_OBJECT && this.#state === 'firstKey') {
             depth = 0;
@@ -315,19 +400,19 @@ class EnvelopeSplitter {
             break;
           }
           this.#valueStart = i;
-          if (c === QUOTE) this.#inString = true;
+          if (c === QUOTE) inString = true;
           else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
           break;
         case 'inValue':
           if (c === COMMA || c === CLOSE_OBJECT) {
-            this.#endMember(text, i);
+            this.#endMember(bytes, i);
             if (c === COMMA) this.#state = 'key';
             else {
               depth = 0;
               this.#state = 'done';
             }
           } else if (this.#afterList) throw malformed();
-          else if (c === QUOTE) this.#inString = true;
+          else if (c === QUOTE) inString = true;
           else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
           break;
         default:
@@ -335,62 +420,89 @@ class EnvelopeSplitter {
       }
     }
     this.#depth = depth;
-    this.#keep(text);
+    this.#inString = inString;
+    const batch = this.#starts.length > 0 ? this.#batch(bytes, this.#starts, this.#ends) : undefined;
+    this.#keep(bytes, i);
+    return batch;
   }
 
-  /** The text is over: anything still open means the body was cut. */
+  /** The body is over: anything still open means it was cut. */
   end(): void {
     if (this.#state !== 'done' || this.#inString) throw malformed('the JSON ends early');
   }
 
-  /** The texts of the elements completed since the last call; none under a failing `code`. */
-  take(): string[] {
-    const ready = this.#ready;
-    this.#ready = [];
-    return this.#failed ? [] : ready;
+  /** The elements as bytes when they are valid UTF-8 (one check over their span), else decoded. */
+  #batch(bytes: Buffer, starts: number[], ends: number[]): ElementBatch {
+    if (!this.#singleByte && isUtf8(bytes.subarray(starts[0], ends[ends.length - 1]))) {
+      return { kind: 'utf8', bytes, starts, ends };
+    }
+    if (this.#singleByte) {
+      // One byte is one character (of the Basic Multilingual Plane): the elements' offsets hold in the text.
+      const base = starts[0]!;
+      const text = this.#text.decodeSpan(bytes.subarray(base, ends[ends.length - 1]));
+      return { kind: 'text', texts: starts.map((start, k) => text.slice(start - base, ends[k]! - base)) };
+    }
+    const texts = starts.map((start, k) => this.#text.decodeSpan(bytes.subarray(start, ends[k])));
+    return { kind: 'text', texts };
   }
 
-  #endMember(text: string, end: number): void {
-    const start = this.#valueStart;
-    const skipped = this.#skipping;
-    this.#valueStart = -1;
-    this.#skipping = false;
-    this.#afterList = false;
-    if (start < 0 || skipped) return; // the data list, or a member too large to keep
-    let value: unknown;
+  /** JSON.parse of the decoded text of bytes[start, end); a MalformedBodyError when it is not JSON. */
+  #parse(bytes: Buffer, start: number, end: number): unknown {
     try {
-      value = JSON.parse(text.slice(start, end));
+      return JSON.parse(this.#text.decodeSpan(bytes.subarray(start, end)));
     } catch (error) {
       throw malformed(jsonParseProblem(error));
     }
+  }
+
+  #endMember(bytes: Buffer, end: number): void {
+    const start = this.#valueStart;
+    const skipped = this.#skipped;
+    this.#valueStart = -1;
+    this.#skipped = undefined;
+    this.#afterList = false;
+    if (skipped !== undefined) {
+      skipped.decode(bytes.subarray(start, end));
+      skipped.end();
+      this.#skippedFallbackBytes += skipped.fallbackBytes;
+      return;
+    }
+    if (start < 0) return; // the data list
+    const counted = this.#text.fallbackBytes;
+    const value = this.#parse(bytes, start, end);
     if (this.#key === 'code') {
       this.envelope.code = value;
-      this.#failed = !isSuccessStatus(envelopeStatus(value));
+      this.failed = !isSuccessStatus(envelopeStatus(value));
     } else if (this.#key === 'error') this.envelope.error = value;
     else if (this.#key === 'msg') this.envelope.msg = value;
     else if (this.#key === 'data' && isObject(value)) {
       this.envelope.hasData = true;
-      this.#ready.push(text.slice(start, end).trim());
+      let last = end;
+      while (isSpace(bytes[last - 1]!)) last--;
+      this.#starts.push(start);
+      this.#ends.push(last);
+      this.#text.fallbackBytes = counted; // the element's bytes count when its batch is decoded
     }
   }
 
-  /** Drops the text no longer needed: everything before the key, value or element in progress. */
-  #keep(text: string): void {
-    let from = text.length;
-    if (this.#keyStart >= 0) from = Math.min(from, this.#keyStart);
-    if (this.#valueStart >= 0 && !this.#skipping) {
-      if (text.length - this.#valueStart > MEMBER_CAP_CHARS && this.#key !== 'data') this.#skipping = true;
-      else from = Math.min(from, this.#valueStart);
+  /** Keeps the bytes still needed: from the key, value or element in progress on. */
+  #keep(bytes: Buffer, scanned: number): void {
+    const n = bytes.length;
+    let from = n;
+    if (this.#keyStart >= 0) from = this.#keyStart;
+    if (this.#valueStart >= 0) {
+      if (this.#skipped === undefined && n - this.#valueStart > MEMBER_CAP_BYTES && this.#key !== 'data') {
+        this.#skipped = new BodyTextDecoder(this.#charset);
+      }
+      if (this.#skipped === undefined) from = Math.min(from, this.#valueStart);
+      else this.#skipped.decode(bytes.subarray(this.#valueStart, n));
     }
     if (this.#elementStart >= 0) from = Math.min(from, this.#elementStart);
-    if (from === text.length && this.#inString) {
-      // An escaping backslash may end this chunk: keep the run of them.
-      while (from > 0 && text.charCodeAt(from - 1) === BACKSLASH) from--;
-    }
-    this.#text = text.slice(from);
+    this.#carry = from < n ? bytes.subarray(from) : EMPTY;
+    this.#resume = scanned - from;
     const shift = (index: number) => (index >= 0 ? index - from : index);
     this.#keyStart = shift(this.#keyStart);
-    this.#valueStart = shift(this.#valueStart);
+    this.#valueStart = this.#skipped === undefined ? shift(this.#valueStart) : 0;
     this.#elementStart = shift(this.#elementStart);
   }
 }
