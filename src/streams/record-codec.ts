@@ -93,6 +93,10 @@ export class DecodedBatch {
 
   /** The text value `field` of flat element `index` stands for (escapes decoded). */
   text(index: number, field: number): string {
+    const at = (index * this.fieldCount + field) * 3;
+    // A value without escapes is its bytes between the quotes.
+    if (this.values[at + 2] === 0)
+      return this.bytes.toString('utf8', this.values[at]! + 1, this.values[at + 1]! - 1);
     return valueText(this.source(index, field), this.start(index, field), this.end(index, field));
   }
 }
@@ -135,7 +139,7 @@ class GeneralRecord implements ShapedRecord {
   ) {}
 }
 
-/** A record of the fast path: where its values lie, and its twins' bytes. */
+/** A record of the fast path: where its values lie, and its twins' members. */
 class FlatRecord implements ShapedRecord {
   constructor(
     readonly id: string,
@@ -143,7 +147,7 @@ class FlatRecord implements ShapedRecord {
     readonly anomaly: string | undefined,
     readonly batch: DecodedBatch,
     readonly index: number,
-    readonly twins: Buffer,
+    readonly twins: string,
   ) {}
 }
 
@@ -299,7 +303,7 @@ export function createRecordCodec(
       from = end;
     }
     writer.bytes(source, from, batch.ends[index]! - 1);
-    writer.bytes(record.twins, 0, record.twins.length);
+    writer.text(record.twins);
     writer.bytes(CLOSE, 0, CLOSE.length);
   };
 
@@ -369,16 +373,16 @@ function isEmptyQuoted(bytes: Buffer, start: number, end: number): boolean {
   return isEmptyApiValue(valueText(bytes, start, end));
 }
 
-/** A row's timestamp twins: their JSON members as bytes, and each twin field's time (undefined when unreadable). */
+/** A row's timestamp twins: their JSON members, and each twin field's time (undefined when unreadable). */
 interface Twins {
-  members: Buffer;
+  members: string;
   seconds: (LocalSeconds | undefined)[];
 }
 
 /**
  * The twins of a record (fields at `indexes`): `,"<withOffset>":"<ISO with offset>","<local>":"<ISO>"`
  * per twin, or null for both when the field is not a local time. The last result is kept, with the
- * bytes of the values it was made from: records of one second come together.
+ * values it was made from: records of one second come together.
  */
 function twinWriter(
   twins: readonly TimestampTwin[],
@@ -386,31 +390,20 @@ function twinWriter(
 ): (batch: DecodedBatch, index: number, offsets: OffsetFormatter) => Twins {
   const withOffset = twins.map((twin) => `,${JSON.stringify(twin.withOffset)}:`);
   const local = twins.map((twin) => `,${JSON.stringify(twin.local)}:`);
-  let lastKey: Buffer = Buffer.alloc(0);
+  const texts = indexes.map(() => '');
+  let lastTexts: string[] = [];
   let lastOffsets: OffsetFormatter | undefined;
-  let last: Twins = { members: Buffer.alloc(0), seconds: [] };
-  const key = (batch: DecodedBatch, index: number): Buffer =>
-    Buffer.concat(
-      indexes.map((field) =>
-        batch.source(index, field).subarray(batch.start(index, field), batch.end(index, field)),
-      ),
-    );
-  const sameKey = (batch: DecodedBatch, index: number): boolean => {
-    let at = 0;
-    for (const field of indexes) {
-      const bytes = batch.source(index, field);
-      const end = batch.end(index, field);
-      let i = batch.start(index, field);
-      if (at + end - i > lastKey.length) return false;
-      for (; i < end; i++) if (bytes[i] !== lastKey[at++]) return false;
-    }
-    return at === lastKey.length;
-  };
+  let last: Twins = { members: '', seconds: [] };
   return (batch, index, offsets) => {
-    if (offsets === lastOffsets && sameKey(batch, index)) return last;
+    let same = offsets === lastOffsets;
+    for (let twin = 0; twin < indexes.length; twin++) {
+      const text = batch.text(index, indexes[twin]!);
+      texts[twin] = text;
+      same &&= text === lastTexts[twin];
+    }
+    if (same) return last;
     let members = '';
-    const seconds = indexes.map((field, twin) => {
-      const text = batch.text(index, field);
+    const seconds = texts.map((text, twin) => {
       const at = parseLocal(text);
       if (at === undefined) members += `${withOffset[twin]}null${local[twin]}null`;
       else {
@@ -419,9 +412,9 @@ function twinWriter(
       }
       return at;
     });
-    lastKey = key(batch, index);
+    lastTexts = [...texts];
     lastOffsets = offsets;
-    last = { members: Buffer.from(members, 'utf8'), seconds };
+    last = { members, seconds };
     return last;
   };
 }
