@@ -151,8 +151,8 @@ export class MessageEmitter {
       for (let i = start; i < end; i++) target[at++] = source[i] as number;
       this.used = at;
     } else {
-      this.buffer.set(source.subarray(start, end), this.used);
-      this.used += length;
+      // Buffer#copy takes any Uint8Array as its source.
+      this.used += (Buffer.prototype as Buffer).copy.call(source, this.buffer, this.used, start, end);
     }
   }
 
