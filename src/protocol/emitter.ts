@@ -8,8 +8,9 @@ const FLUSH_BYTES = 64 * 1024;
 /** Size of a fresh line buffer: FLUSH_BYTES and the batch that crosses it fit in most of the time. */
 const BUFFER_BYTES = 2 * FLUSH_BYTES;
 /**
- * Ranges shorter than this are copied byte by byte: below it a native copy's call costs more than
- * the loop (measured on Node 20: even at about 40 bytes, the loop's cost doubling every 32 bytes).
+ * Ranges shorter than this are copied by a JS loop, longer ones by Buffer#copy. Measured on Node 20
+ * through recordWriter: the loop costs about 20 ns plus 1.5 ns a byte, a native copy 60 to 80 ns
+ * whatever the length; they cross near 40 bytes.
  */
 const LOOP_COPY_BYTES = 40;
 const NO_BYTES = Buffer.alloc(0);
