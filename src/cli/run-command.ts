@@ -1,6 +1,6 @@
 import { MessageEmitter } from '../protocol/emitter.js';
 import { asConnectorError, errorTraceMessage, exitCodeOf } from '../protocol/failure.js';
-import type { Redactor } from '../protocol/redact.js';
+import { createRedactor, type Redactor } from '../protocol/redact.js';
 
 export interface CommandContext {
   emitter: MessageEmitter;
@@ -19,7 +19,7 @@ export async function runProtocolCommand(
   const emitter = new MessageEmitter(process.stdout);
   const context: CommandContext = {
     emitter,
-    redact: (text) => text,
+    redact: createRedactor([]),
     setRedactor(redact) {
       context.redact = redact;
       emitter.setRedactor(redact);
