@@ -3,9 +3,10 @@ import type { ShapedRecord, StreamDefinition } from '../src/streams/definition.j
 import type { RecordWriter } from '../src/sync/output.js';
 import type { OffsetFormatter } from '../src/time/zone.js';
 import type { RawRecord } from '../src/wolkvox/types.js';
+import { idOfKey } from '../src/streams/record-shape.js';
 
-/** The JSON text `stream` writes for `record` (which it shaped) with `id` as its id. */
-export function writtenJson(stream: StreamDefinition, record: ShapedRecord, id = record.id): string {
+/** The JSON text `stream` writes for `record` (which it shaped) with the id of `key` as its id. */
+export function writtenJson(stream: StreamDefinition, record: ShapedRecord, key = record.key): string {
   const pieces: Buffer[] = [];
   const writer: RecordWriter = {
     open: () => undefined,
@@ -13,7 +14,7 @@ export function writtenJson(stream: StreamDefinition, record: ShapedRecord, id =
     text: (text) => pieces.push(Buffer.from(text, 'utf8')),
     close: () => undefined,
   };
-  stream.write(writer, record, id);
+  stream.write(writer, record, key);
   return Buffer.concat(pieces).toString('utf8');
 }
 
@@ -29,5 +30,5 @@ export function shapeElement(stream: StreamDefinition, text: string, offsets: Of
 export function shapedRecord(stream: StreamDefinition, raw: RawRecord, offsets: OffsetFormatter) {
   const shaped = shapeElement(stream, JSON.stringify(raw), offsets);
   const record = JSON.parse(writtenJson(stream, shaped)) as Record<string, unknown>;
-  return { id: shaped.id, cursorSeconds: shaped.cursorSeconds, anomaly: shaped.anomaly, record };
+  return { id: idOfKey(shaped.key), cursorSeconds: shaped.cursorSeconds, anomaly: shaped.anomaly, record };
 }

@@ -1,5 +1,5 @@
 import { presetDataset, type IndexRange, type TransferDataset } from '../simulator/index.js';
-import { occurrenceId } from '../streams/record-shape.js';
+import { idOfKey, occurrenceId } from '../streams/record-shape.js';
 import { elementsBatch } from '../streams/record-codec.js';
 import { transfers } from '../streams/transfers.js';
 import { SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
@@ -23,7 +23,7 @@ export function expectedIds(dataset: TransferDataset, range: IndexRange, zone: s
   const copies = new Map<string, number>();
   for (let index = range.start; index < range.end; index++) {
     const batch = transfers.decode(elementsBatch([JSON.stringify(dataset.recordAt(index))]));
-    const contentId = transfers.shape(batch, 0, offsets).id;
+    const contentId = idOfKey(transfers.shape(batch, 0, offsets).key);
     // Identical transfers share their second: the k-th copy has the k-th occurrence id.
     const k = (copies.get(contentId) ?? 0) + 1;
     copies.set(contentId, k);

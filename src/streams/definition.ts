@@ -2,11 +2,12 @@ import type { OffsetFormatter } from '../time/zone.js';
 import type { RecordDecoder } from '../wolkvox/types.js';
 import type { RecordWriter } from '../sync/output.js';
 import type { DecodedBatch } from './record-codec.js';
+import type { RecordKey } from './record-shape.js';
 
 /** One record as the sync engine places it: its id and time (the stream's `write` writes it). */
 export interface ShapedRecord {
-  /** The content id (the primary key; identical rows get occurrence ids from it, see occurrenceId). */
-  readonly id: string;
+  /** The content id, as bytes (the primary key; identical rows get occurrence ids from it, see occurrenceId). */
+  readonly key: RecordKey;
   /** The cursor as LocalSeconds; undefined when absent or unreadable. */
   readonly cursorSeconds: number | undefined;
   /** Why the API record did not have the documented shape, if it did not. */
@@ -43,6 +44,6 @@ export interface StreamDefinition {
   decode: RecordDecoder<DecodedBatch>;
   /** Element `index` of a decoded batch, shaped; run by the sync engine. */
   shape(batch: DecodedBatch, index: number, offsets: OffsetFormatter): ShapedRecord;
-  /** Writes the data object of `record` (which `shape` gave) with `id` as its id. */
-  write(writer: RecordWriter, record: ShapedRecord, id: string): void;
+  /** Writes the data object of `record` (which `shape` gave) with the id of `key` as its id. */
+  write(writer: RecordWriter, record: ShapedRecord, key: RecordKey): void;
 }

@@ -5,7 +5,7 @@ import type { OffsetFormatter } from '../time/zone.js';
 import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
 import type { RawRecord } from '../wolkvox/types.js';
 import type { ShapedRecord, TransformResult } from './definition.js';
-import { isEmptyApiValue } from './record-shape.js';
+import { isEmptyApiValue, keyOfId, type RecordKey } from './record-shape.js';
 
 /**
  * The per-record hot path of event streams: each record is read from the body's bytes and written
@@ -107,8 +107,8 @@ export interface RecordCodec {
   decode: (batch: ElementBatch) => DecodedBatch;
   /** Element `index` of `batch`, shaped: its id, time and anomaly. */
   shape: (batch: DecodedBatch, index: number, offsets: OffsetFormatter) => ShapedRecord;
-  /** Writes the data object of `record` (which `shape` gave) with `id` as its id. */
-  write: (writer: RecordWriter, record: ShapedRecord, id: string) => void;
+  /** Writes the data object of `record` (which `shape` gave) with the id of `key` as its id. */
+  write: (writer: RecordWriter, record: ShapedRecord, key: RecordKey) => void;
 }
 
 const QUOTE = 0x22;
@@ -129,7 +129,7 @@ const ID_OPEN_AFTER_HEAD = ascii('"id":"');
 /** A record of the general path: its JSON text around the id. */
 class GeneralRecord implements ShapedRecord {
   constructor(
-    readonly id: string,
+    readonly key: RecordKey,
     readonly cursorSeconds: number | undefined,
     readonly anomaly: string | undefined,
     /** The JSON text before the `id` member: `{`, or more when integer-like keys come first. */
@@ -142,7 +142,7 @@ class GeneralRecord implements ShapedRecord {
 /** A record of the fast path: where its values lie, and its twins' members. */
 class FlatRecord implements ShapedRecord {
   constructor(
-    readonly id: string,
+    readonly key: RecordKey,
     readonly cursorSeconds: number | undefined,
     readonly anomaly: string | undefined,
     readonly batch: DecodedBatch,
@@ -246,7 +246,7 @@ export function createRecordCodec(
     return new DecodedBatch(length, bytes, fieldCount, values, canonical, starts, ends, parsed);
   };
 
-  const contentIdOf = (batch: DecodedBatch, index: number): string => {
+  const contentKeyOf = (batch: DecodedBatch, index: number): RecordKey => {
     let length = 0;
     for (let field = 0; field < fieldCount; field++) {
       const bytes = batch.source(index, field);
@@ -262,7 +262,7 @@ export function createRecordCodec(
       else length += bytes.copy(idInput, length, start, end);
     }
     idInput[length++] = 0x5d;
-    return hash('sha256', idInput.subarray(0, length), 'hex').slice(0, 32);
+    return hash('sha256', idInput.subarray(0, length), 'buffer');
   };
 
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
@@ -273,13 +273,13 @@ export function createRecordCodec(
       cursorSeconds === undefined
         ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
         : undefined;
-    return new FlatRecord(contentIdOf(batch, index), cursorSeconds, anomaly, batch, index, twins.members);
+    return new FlatRecord(contentKeyOf(batch, index), cursorSeconds, anomaly, batch, index, twins.members);
   };
 
-  const writeFlat = (writer: RecordWriter, record: FlatRecord, id: string): void => {
+  const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
     const { batch, index } = record;
     writer.bytes(ID_OPEN, 0, ID_OPEN.length);
-    writer.text(id);
+    writeHexId(writer, key);
     writer.bytes(afterId, 0, afterId.length);
     // The element's own members, from after its `{` to before its `}`, but for values written otherwise.
     const source = batch.bytes;
@@ -319,22 +319,22 @@ export function createRecordCodec(
       // The id is 32 hex digits, so `"id":"<id>"` is found only where the member is: inside a string
       // its quotes are escaped, and a nested object with that very id is out of reach.
       return new GeneralRecord(
-        id,
+        keyOfId(id),
         cursorSeconds,
         anomaly,
         json.slice(0, at),
         json.slice(at + member.length, -1),
       );
     },
-    write: (writer, record, id) => {
-      if (record instanceof FlatRecord) writeFlat(writer, record, id);
+    write: (writer, record, key) => {
+      if (record instanceof FlatRecord) writeFlat(writer, record, key);
       else if (record instanceof GeneralRecord) {
         if (record.head === '{') writer.bytes(ID_OPEN, 0, ID_OPEN.length);
         else {
           writer.text(record.head);
           writer.bytes(ID_OPEN_AFTER_HEAD, 0, ID_OPEN_AFTER_HEAD.length);
         }
-        writer.text(id);
+        writeHexId(writer, key);
         writer.text(`"${record.members}}`);
       } else throw new TypeError('a record this codec did not shape');
     },
@@ -356,6 +356,19 @@ export function elementsBatch(texts: readonly string[]): ElementBatch {
     ends.push(at);
   }
   return { kind: 'utf8', bytes: Buffer.from(texts.join(''), 'utf8'), starts, ends };
+}
+
+const HEX_DIGITS = ascii('0123456789abcdef');
+const hexId = Buffer.alloc(32);
+
+/** Writes the id of `key`: its 16 bytes as 32 lowercase hex digits. */
+function writeHexId(writer: RecordWriter, key: RecordKey): void {
+  for (let byte = 0; byte < 16; byte++) {
+    const value = key[byte]!;
+    hexId[2 * byte] = HEX_DIGITS[value >> 4]!;
+    hexId[2 * byte + 1] = HEX_DIGITS[value & 15]!;
+  }
+  writer.bytes(hexId, 0, 32);
 }
 
 /** The text a quoted JSON string text stands for (bytes[start, end), escapes decoded). */

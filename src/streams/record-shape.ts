@@ -86,6 +86,22 @@ export function shapeRecord(
 }
 
 /**
+ * A record id as bytes: the 16 bytes its 32 hex digits spell (the first half of a SHA-256 digest;
+ * bytes after the 16th, if any, are not part of it). The sync engine keeps ids in this form.
+ */
+export type RecordKey = Uint8Array;
+
+/** The key of an id of 32 lowercase hex digits. */
+export function keyOfId(id: string): RecordKey {
+  return Buffer.from(id, 'hex');
+}
+
+/** The id (32 lowercase hex digits) of a key. */
+export function idOfKey(key: RecordKey): string {
+  return Buffer.from(key.buffer, key.byteOffset, 16).toString('hex');
+}
+
+/**
  * The id of the k-th (k ≥ 2) of several rows identical in every field within their second: the first
  * 32 hex digits of SHA-256 over `"{contentId}#{k}"`. The first copy keeps the content id itself, so
  * destinations that deduplicated on it keep working; the same data gives the same ids in every sync.

@@ -1,4 +1,5 @@
 import type { LocalSeconds } from '../time/local-time.js';
+import { idOfKey, keyOfId, type RecordKey } from '../streams/record-shape.js';
 
 /**
  * Ids of the records this stream delivered that a later request (in this sync or a later one) can
@@ -6,92 +7,167 @@ import type { LocalSeconds } from '../time/local-time.js';
  * record's own date; for a record dated outside its request, or not dated at all, the end of the
  * request that returned it. Ids are distinct per copy (the k-th identical row of a second has its own
  * id), so this is a set. It is saved in the stream state, so a later sync skips them too.
+ *
+ * Every record of a sync passes through `firstCopy`, so the set is an open-addressing hash table
+ * on typed arrays keyed by the id's 16 bytes (a SHA-256 digest: its first 4 bytes are already a
+ * uniform hash), not a Map of strings: no string, object or number is allocated per record.
  */
-/** Responses one ledger can tell apart (one per attempt at a window; a sync makes far fewer calls). */
-const RESPONSE_SPAN = 2 ** 20;
-/** keepUntil is clamped to ±2^32 s (years 1834 to 2106) so that it packs exactly with a response tag. */
-const UNTIL_LIMIT = 2 ** 32;
-
-/** One response being read: which rows it held, by content id, for copy numbers. */
-export interface ResponseCopies {
-  readonly tag: number;
-  /** Copies so far of the content ids seen more than once in this response. */
-  readonly copies: Map<string, number>;
-}
 
 /** What `firstCopy` found. */
 export const NEW = 0;
 export const KNOWN = -1;
 
+/** One response being read: which rows it held, by content id, for copy numbers. */
+export interface ResponseCopies {
+  readonly tag: number;
+  /** Copies so far of the content ids (hex) seen more than once in this response. */
+  readonly copies: Map<string, number>;
+}
+
+const INITIAL_SLOTS = 1 << 12;
+const HEX_ID = /^[0-9a-f]{32}$/;
+
+/** The id's 16 bytes as 4 int32 words (little-endian), the table's key. */
+function word(key: RecordKey, at: number): number {
+  return key[at]! | (key[at + 1]! << 8) | (key[at + 2]! << 16) | (key[at + 3]! << 24);
+}
+
 export class DeliveredLedger {
+  private slots = INITIAL_SLOTS;
+  /** The 4 words of each slot's id; `used[i]` says whether slot i holds one. */
+  private words = new Int32Array(4 * INITIAL_SLOTS);
+  private used = new Uint8Array(INITIAL_SLOTS);
+  private untils = new Float64Array(INITIAL_SLOTS);
+  /** The last response that held the slot's id as its first copy. */
+  private tags = new Int32Array(INITIAL_SLOTS);
+  private count = 0;
   /**
-   * keepUntil of every id, packed with the tag of the last response that held it as its first copy:
-   * `keepUntil * RESPONSE_SPAN + tag` (exact: both are small integers), so that the common row costs
-   * one lookup and at most one write.
+   * Ids of a state that are not 32 lowercase hex digits (a state edited by hand): no record has such
+   * an id, so they are only kept for the state, until pruned.
    */
-  private readonly entries = new Map<string, number>();
+  private readonly foreign = new Map<string, LocalSeconds>();
   private changes = 0;
   private responses = 0;
 
   constructor(entries: Iterable<[string, LocalSeconds]> = []) {
-    for (const [id, until] of entries) this.add(id, until);
+    for (const [id, until] of entries) {
+      if (HEX_ID.test(id)) this.add(keyOfId(id), until);
+      else if (until > (this.foreign.get(id) ?? -Infinity)) this.foreign.set(id, until);
+    }
   }
 
-  has(id: string): boolean {
-    return this.entries.has(id);
+  /** The slot holding `key`, or -(free slot + 1) where it would go. */
+  private find(key: RecordKey): number {
+    const w0 = word(key, 0);
+    const w1 = word(key, 4);
+    const w2 = word(key, 8);
+    const w3 = word(key, 12);
+    const mask = this.slots - 1;
+    const words = this.words;
+    for (let slot = w0 & mask; ; slot = (slot + 1) & mask) {
+      if (this.used[slot] === 0) return -(slot + 1);
+      const at = 4 * slot;
+      if (words[at] === w0 && words[at + 1] === w1 && words[at + 2] === w2 && words[at + 3] === w3)
+        return slot;
+    }
   }
 
-  /** `id` was delivered; a request reaching `until` may return it again (the later of two wins). */
-  add(id: string, until: LocalSeconds): void {
-    const known = this.entries.get(id);
-    const kept = clamp(until);
-    if (known !== undefined && kept <= untilOf(known)) return;
-    this.entries.set(id, kept * RESPONSE_SPAN + (known === undefined ? 0 : tagOf(known)));
+  /** Puts `key` in the free `slot` (found by `find`); grows the table past half full. */
+  private insert(slot: number, key: RecordKey, until: LocalSeconds, tag: number): void {
+    const at = 4 * slot;
+    this.words[at] = word(key, 0);
+    this.words[at + 1] = word(key, 4);
+    this.words[at + 2] = word(key, 8);
+    this.words[at + 3] = word(key, 12);
+    this.used[slot] = 1;
+    this.untils[slot] = until;
+    this.tags[slot] = tag;
+    this.count += 1;
     this.changes += 1;
+    if (2 * this.count > this.slots) this.rebuild(2 * this.slots, -Infinity);
+  }
+
+  /** Moves every id kept until `from` or later into a table of `slots` slots. */
+  private rebuild(slots: number, from: LocalSeconds): void {
+    const { words, used, untils, tags } = this;
+    this.slots = slots;
+    this.words = new Int32Array(4 * slots);
+    this.used = new Uint8Array(slots);
+    this.untils = new Float64Array(slots);
+    this.tags = new Int32Array(slots);
+    this.count = 0;
+    const mask = slots - 1;
+    for (let old = 0; old < used.length; old++) {
+      if (used[old] === 0 || untils[old]! < from) continue;
+      let slot = words[4 * old]! & mask;
+      while (this.used[slot] === 1) slot = (slot + 1) & mask;
+      this.words.set(words.subarray(4 * old, 4 * old + 4), 4 * slot);
+      this.used[slot] = 1;
+      this.untils[slot] = untils[old]!;
+      this.tags[slot] = tags[old]!;
+      this.count += 1;
+    }
+  }
+
+  has(key: RecordKey): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** `key` was delivered; a request reaching `until` may return it again (the later of two wins). */
+  add(key: RecordKey, until: LocalSeconds): void {
+    const slot = this.find(key);
+    if (slot < 0) this.insert(-slot - 1, key, until, 0);
+    else if (until > this.untils[slot]!) {
+      this.untils[slot] = until;
+      this.changes += 1;
+    }
   }
 
   /** A new response to count copies in (identical rows of one response get occurrence ids). */
   newResponse(): ResponseCopies {
-    this.responses = (this.responses % (RESPONSE_SPAN - 1)) + 1;
+    this.responses = (this.responses % 0x7fffffff) + 1;
     return { tag: this.responses, copies: new Map() };
   }
 
   /**
-   * One row of `response` with content id `contentId`, in body order. Returns NEW when it is the
+   * One row of `response` with content id `key`, in body order. Returns NEW when it is the
    * response's first row with that content and was never delivered (it is now listed, until
    * `until`); KNOWN when it is the first and was delivered before (then listed until `until` too if
    * `extend` and that is later); k >= 2 when it is the k-th copy in the response: its id is the k-th
    * occurrence id, for the caller to check with `has` and `add`.
    */
-  firstCopy(contentId: string, response: ResponseCopies, until: LocalSeconds, extend: boolean): number {
-    const known = this.entries.get(contentId);
-    const kept = clamp(until);
-    if (known === undefined) {
-      this.entries.set(contentId, kept * RESPONSE_SPAN + response.tag);
-      this.changes += 1;
+  firstCopy(key: RecordKey, response: ResponseCopies, until: LocalSeconds, extend: boolean): number {
+    const slot = this.find(key);
+    if (slot < 0) {
+      this.insert(-slot - 1, key, until, response.tag);
       return NEW;
     }
-    if (tagOf(known) === response.tag) {
-      const k = (response.copies.get(contentId) ?? 1) + 1;
-      response.copies.set(contentId, k);
+    if (this.tags[slot] === response.tag) {
+      const id = idOfKey(key);
+      const k = (response.copies.get(id) ?? 1) + 1;
+      response.copies.set(id, k);
       return k;
     }
-    let keep = untilOf(known);
-    if (extend && kept > keep) {
-      keep = kept;
+    if (extend && until > this.untils[slot]!) {
+      this.untils[slot] = until;
       this.changes += 1;
     }
-    this.entries.set(contentId, keep * RESPONSE_SPAN + response.tag);
+    this.tags[slot] = response.tag;
     return KNOWN;
   }
 
   /** Forgets every id no request starting at `from` or later can return. */
   pruneBefore(from: LocalSeconds): void {
-    for (const [id, packed] of this.entries) {
-      if (untilOf(packed) >= from) continue;
-      this.entries.delete(id);
-      this.changes += 1;
-    }
+    const before = this.count + this.foreign.size;
+    for (const [id, until] of this.foreign) if (until < from) this.foreign.delete(id);
+    let slots = this.slots;
+    // Room for the ids kept, at most half full, and no smaller than needed for the ones that come.
+    let kept = 0;
+    for (let slot = 0; slot < this.slots; slot++)
+      if (this.used[slot] === 1 && this.untils[slot]! >= from) kept += 1;
+    while (slots > INITIAL_SLOTS && 4 * kept < slots) slots /= 2;
+    if (kept < this.count) this.rebuild(slots, from);
+    this.changes += before - this.count - this.foreign.size;
   }
 
   /** Grows with every change: equal versions mean equal contents. */
@@ -100,23 +176,28 @@ export class DeliveredLedger {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count + this.foreign.size;
+  }
+
+  /** Every id's keepUntil, with the id's slot (or -1 for a foreign id). */
+  private *untilsOfIds(): Generator<[LocalSeconds, number, string | undefined]> {
+    for (let slot = 0; slot < this.slots; slot++)
+      if (this.used[slot] === 1) yield [this.untils[slot]!, slot, undefined];
+    for (const [id, until] of this.foreign) yield [until, -1, id];
   }
 
   /** The latest `keepUntil` at or before `limit`, or undefined when there is none. */
   latestAtOrBefore(limit: LocalSeconds): LocalSeconds | undefined {
     let latest: LocalSeconds | undefined;
-    for (const packed of this.entries.values()) {
-      const until = untilOf(packed);
+    for (const [until] of this.untilsOfIds())
       if (until <= limit && (latest === undefined || until > latest)) latest = until;
-    }
     return latest;
   }
 
   /** How many ids a request after `second` can return (delivered ahead of a cursor there). */
   countAfter(second: LocalSeconds): number {
     let count = 0;
-    for (const packed of this.entries.values()) if (untilOf(packed) > second) count += 1;
+    for (const [until] of this.untilsOfIds()) if (until > second) count += 1;
     return count;
   }
 
@@ -126,25 +207,19 @@ export class DeliveredLedger {
    */
   grouped(upTo = Infinity): [LocalSeconds, string[]][] {
     const groups = new Map<LocalSeconds, string[]>();
-    for (const [id, packed] of this.entries) {
-      const until = untilOf(packed);
+    const key = new Uint8Array(16);
+    for (const [until, slot, foreignId] of this.untilsOfIds()) {
       if (until > upTo) continue;
+      let id = foreignId;
+      if (id === undefined) {
+        for (let byte = 0; byte < 16; byte++)
+          key[byte] = this.words[4 * slot + (byte >> 2)]! >>> (8 * (byte & 3));
+        id = idOfKey(key);
+      }
       const group = groups.get(until);
       if (group === undefined) groups.set(until, [id]);
       else group.push(id);
     }
     return [...groups.entries()].sort(([a], [b]) => a - b).map(([until, ids]) => [until, ids.sort()]);
   }
-}
-
-function clamp(until: LocalSeconds): number {
-  return Math.max(-UNTIL_LIMIT, Math.min(UNTIL_LIMIT, until));
-}
-
-function untilOf(packed: number): LocalSeconds {
-  return Math.floor(packed / RESPONSE_SPAN);
-}
-
-function tagOf(packed: number): number {
-  return packed - untilOf(packed) * RESPONSE_SPAN;
 }

@@ -1,6 +1,6 @@
 import { BodyOrderTracker, type ResponseSample, type Window } from '../planner/index.js';
 import type { StreamDefinition } from '../streams/definition.js';
-import { occurrenceId } from '../streams/record-shape.js';
+import { idOfKey, keyOfId, occurrenceId } from '../streams/record-shape.js';
 import type { LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import type { WindowEvent, WindowRequest } from '../wolkvox/types.js';
@@ -121,7 +121,7 @@ export class WindowReader {
     for (let index = 0; index < batch.length; index++) {
       attempt.rawCount += 1;
       const shaped = stream.shape(batch, index, offsets);
-      const { id: contentId, cursorSeconds: second, anomaly } = shaped;
+      const { key: contentKey, cursorSeconds: second, anomaly } = shaped;
       let placement: 'undated' | 'outside-request' | undefined;
       let keepUntil = request.to;
       if (second === undefined) placement = 'undated';
@@ -140,13 +140,13 @@ export class WindowReader {
       }
       // Returned again by a later request, a record dated outside it stays skippable while that
       // request can be repeated.
-      const copy = ledger.firstCopy(contentId, attempt.copies, keepUntil, placement !== undefined);
+      const copy = ledger.firstCopy(contentKey, attempt.copies, keepUntil, placement !== undefined);
       if (copy === KNOWN) continue;
-      let id = contentId;
+      let key = contentKey;
       if (copy !== NEW) {
-        id = occurrenceId(contentId, copy);
-        const known = ledger.has(id);
-        if (!known || placement !== undefined) ledger.add(id, keepUntil);
+        key = keyOfId(occurrenceId(idOfKey(contentKey), copy));
+        const known = ledger.has(key);
+        if (!known || placement !== undefined) ledger.add(key, keepUntil);
         if (known) continue;
       }
       counts.records += 1;
@@ -156,7 +156,7 @@ export class WindowReader {
       if (anomaly !== undefined && ++counts.anomalies <= ANOMALIES_LOGGED)
         output.log('WARN', `${stream.name}: a record does not have the documented shape (${anomaly}).`);
       writer.open();
-      stream.write(writer, shaped, id);
+      stream.write(writer, shaped, key);
       writer.close();
     }
   }
