@@ -262,7 +262,7 @@ export function createRecordCodec(
       else length += bytes.copy(idInput, length, start, end);
     }
     idInput[length++] = 0x5d;
-    return hash('sha256', idInput.subarray(0, length), 'buffer');
+    return hash('sha256', idInput.subarray(0, length), 'binary');
   };
 
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
@@ -364,7 +364,7 @@ const hexId = Buffer.alloc(32);
 /** Writes the id of `key`: its 16 bytes as 32 lowercase hex digits. */
 function writeHexId(writer: RecordWriter, key: RecordKey): void {
   for (let byte = 0; byte < 16; byte++) {
-    const value = key[byte]!;
+    const value = key.charCodeAt(byte);
     hexId[2 * byte] = HEX_DIGITS[value >> 4]!;
     hexId[2 * byte + 1] = HEX_DIGITS[value & 15]!;
   }

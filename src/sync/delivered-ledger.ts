@@ -9,8 +9,8 @@ import { idOfKey, keyOfId, type RecordKey } from '../streams/record-shape.js';
  * id), so this is a set. It is saved in the stream state, so a later sync skips them too.
  *
  * Every record of a sync passes through `firstCopy`, so the set is an open-addressing hash table
- * on typed arrays keyed by the id's 16 bytes (a SHA-256 digest: its first 4 bytes are already a
- * uniform hash), not a Map of strings: no string, object or number is allocated per record.
+ * on typed arrays keyed by the id's 16 bytes (of a SHA-256 digest: its first 4 bytes are already a
+ * uniform hash), not a Map of strings: nothing is allocated per record.
  */
 
 /** What `firstCopy` found. */
@@ -29,7 +29,12 @@ const HEX_ID = /^[0-9a-f]{32}$/;
 
 /** The id's 16 bytes as 4 int32 words (little-endian), the table's key. */
 function word(key: RecordKey, at: number): number {
-  return key[at]! | (key[at + 1]! << 8) | (key[at + 2]! << 16) | (key[at + 3]! << 24);
+  return (
+    key.charCodeAt(at) |
+    (key.charCodeAt(at + 1) << 8) |
+    (key.charCodeAt(at + 2) << 16) |
+    (key.charCodeAt(at + 3) << 24)
+  );
 }
 
 export class DeliveredLedger {
@@ -207,14 +212,14 @@ export class DeliveredLedger {
    */
   grouped(upTo = Infinity): [LocalSeconds, string[]][] {
     const groups = new Map<LocalSeconds, string[]>();
-    const key = new Uint8Array(16);
+    const bytes = new Uint8Array(16);
     for (const [until, slot, foreignId] of this.untilsOfIds()) {
       if (until > upTo) continue;
       let id = foreignId;
       if (id === undefined) {
         for (let byte = 0; byte < 16; byte++)
-          key[byte] = this.words[4 * slot + (byte >> 2)]! >>> (8 * (byte & 3));
-        id = idOfKey(key);
+          bytes[byte] = this.words[4 * slot + (byte >> 2)]! >>> (8 * (byte & 3));
+        id = Buffer.from(bytes).toString('hex');
       }
       const group = groups.get(until);
       if (group === undefined) groups.set(until, [id]);
