@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { RecordWriter } from '../sync/output.js';
-import { parseLocal, type LocalSeconds } from '../time/local-time.js';
+import { parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
 import type { RawRecord } from '../wolkvox/types.js';
@@ -115,6 +115,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE_OBJECT = 0x7d;
 const DASH = 0x2d;
+const COLON = 0x3a;
 const SPACE = 0x20;
 /** Escaped values repeat (names); their canonical texts are kept up to this many. */
 const CANONICAL_CACHE_SIZE = 10_000;
@@ -147,7 +148,10 @@ class FlatRecord implements ShapedRecord {
     readonly anomaly: string | undefined,
     readonly batch: DecodedBatch,
     readonly index: number,
+    /** The twins' members, unless `template` writes them. */
     readonly twins: string,
+    /** The one twin's members to fill with the date of the value (see TwinTemplate), or undefined. */
+    readonly template: TwinTemplate | undefined,
   ) {}
 }
 
@@ -265,7 +269,29 @@ export function createRecordCodec(
     return hash('sha256', idInput.subarray(0, length), 'binary');
   };
 
+  // One twin whose value is a compact "YYYY-MM-DD HH:MM:SS" (transfers) is read and written as bytes.
+  const byteTwin = layout.twins.length === 1 ? new ByteTwin(layout.twins[0]!) : undefined;
+  const byteTwinField = twinIndexes[0] ?? -1;
+
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
+    const key = contentKeyOf(batch, index);
+    if (byteTwin !== undefined) {
+      const at = (index * fieldCount + byteTwinField) * 3;
+      const start = batch.values[at]!;
+      const seconds =
+        batch.values[at + 2] === 0 && batch.values[at + 1]! - start === 21
+          ? byteTwin.secondsAt(batch.bytes, start + 1)
+          : undefined;
+      if (seconds !== undefined) {
+        const template = byteTwin.template(offsets.offsetText(seconds));
+        const cursorSeconds = cursorTwin === 0 ? seconds : parseLocal(batch.text(index, cursorIndex));
+        const anomaly =
+          cursorSeconds === undefined
+            ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
+            : undefined;
+        return new FlatRecord(key, cursorSeconds, anomaly, batch, index, '', template);
+      }
+    }
     const twins = twinsOf(batch, index, offsets);
     const cursorSeconds =
       cursorTwin >= 0 ? twins.seconds[cursorTwin] : parseLocal(batch.text(index, cursorIndex));
@@ -273,7 +299,7 @@ export function createRecordCodec(
       cursorSeconds === undefined
         ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
         : undefined;
-    return new FlatRecord(contentKeyOf(batch, index), cursorSeconds, anomaly, batch, index, twins.members);
+    return new FlatRecord(key, cursorSeconds, anomaly, batch, index, twins.members, undefined);
   };
 
   const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
@@ -303,7 +329,11 @@ export function createRecordCodec(
       from = end;
     }
     writer.bytes(source, from, batch.ends[index]! - 1);
-    writer.text(record.twins);
+    if (record.template === undefined) writer.text(record.twins);
+    else {
+      const at = (index * fieldCount + byteTwinField) * 3;
+      record.template.write(writer, source, batch.values[at]! + 1);
+    }
     writer.bytes(CLOSE, 0, CLOSE.length);
   };
 
@@ -384,6 +414,91 @@ function isEmptyQuoted(bytes: Buffer, start: number, end: number): boolean {
   const first = bytes[start + 1]!;
   if (first !== BACKSLASH && first > SPACE) return false;
   return isEmptyApiValue(valueText(bytes, start, end));
+}
+
+/**
+ * The twin members of one timestamp field written from the value's bytes: for a value
+ * "YYYY-MM-DD HH:MM:SS", `,"<withOffset>":"YYYY-MM-DDTHH:MM:SS<offset>","<local>":"YYYY-MM-DDTHH:MM:SS"`,
+ * what the text path writes (OffsetFormatter.toIso) without a string per record.
+ */
+class ByteTwin {
+  private readonly templates = new Map<string, TwinTemplate>();
+  /** The first 11 bytes ("YYYY-MM-DD ") of the last date read in full, and its midnight. */
+  private readonly dayPrefix = Buffer.alloc(11);
+  private dayStart: LocalSeconds | undefined;
+
+  constructor(private readonly twin: TimestampTwin) {}
+
+  /** The members for `offset`, the date still to fill. */
+  template(offset: string): TwinTemplate {
+    let template = this.templates.get(offset);
+    if (template === undefined) {
+      template = new TwinTemplate(this.twin, offset);
+      this.templates.set(offset, template);
+    }
+    return template;
+  }
+
+  /** The time of the 19 bytes at `at` as parseLocal reads their text; undefined when not a time. */
+  secondsAt(bytes: Buffer, at: number): LocalSeconds | undefined {
+    if (this.dayStart !== undefined && bytes.compare(this.dayPrefix, 0, 11, at, at + 11) === 0) {
+      const hour = digitPair(bytes, at + 11);
+      const minute = digitPair(bytes, at + 14);
+      const second = digitPair(bytes, at + 17);
+      if (
+        hour >= 0 &&
+        hour <= 23 &&
+        minute >= 0 &&
+        minute <= 59 &&
+        second >= 0 &&
+        second <= 59 &&
+        bytes[at + 13] === COLON &&
+        bytes[at + 16] === COLON
+      )
+        return this.dayStart + hour * 3600 + minute * 60 + second;
+    }
+    const seconds = parseLocal(bytes.toString('latin1', at, at + 19));
+    if (seconds !== undefined) {
+      bytes.copy(this.dayPrefix, 0, at, at + 11);
+      this.dayStart = seconds - (((seconds % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY);
+    }
+    return seconds;
+  }
+}
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function digitPair(bytes: Buffer, at: number): number {
+  const tens = bytes[at]! - 48;
+  const units = bytes[at + 1]! - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
+/** The twin members of one offset, with the two places the date's bytes go. */
+class TwinTemplate {
+  private readonly bytes: Buffer;
+  private readonly withOffsetAt: number;
+  private readonly localAt: number;
+
+  constructor(twin: TimestampTwin, offset: string) {
+    const head = `,${JSON.stringify(twin.withOffset)}:"`;
+    const middle = `${offset}",${JSON.stringify(twin.local)}:"`;
+    const date = 'YYYY-MM-DDTHH:MM:SS';
+    this.bytes = Buffer.from(`${head}${date}${middle}${date}"`, 'utf8');
+    this.withOffsetAt = Buffer.byteLength(head);
+    this.localAt = this.withOffsetAt + date.length + Buffer.byteLength(middle);
+  }
+
+  /** Writes the members for the date "YYYY-MM-DD HH:MM:SS" of source[at, at + 19). */
+  write(writer: RecordWriter, source: Buffer, at: number): void {
+    const bytes = this.bytes;
+    for (let i = 0; i < 19; i++) {
+      if (i === 10) continue; // the "T"
+      const byte = source[at + i]!;
+      bytes[this.withOffsetAt + i] = byte;
+      bytes[this.localAt + i] = byte;
+    }
+    writer.bytes(bytes, 0, bytes.length);
+  }
 }
 
 /** A row's timestamp twins: their JSON members, and each twin field's time (undefined when unreadable). */

@@ -112,10 +112,15 @@ export class OffsetFormatter {
 
   /** `text`, when given, is `local` as "YYYY-MM-DD HH:MM:SS" (saves formatting it again). */
   toIso(local: LocalSeconds, text?: string): string {
+    const wall = text !== undefined && text.length === 19 ? text : formatLocal(local);
+    return `${wall.slice(0, 10)}T${wall.slice(11)}${this.offsetText(local)}`;
+  }
+
+  /** The offset `toIso` writes for `local`: "-05:00", "+00:00", ... */
+  offsetText(local: LocalSeconds): string {
     // Zone lookups are slow (Intl): one offset per day, and per hour on the days of a change.
     let offset = this.spanOffset(this.dayOffsets, SECONDS_PER_DAY, local);
     if (offset === null) offset = this.spanOffset(this.hourOffsets, 3600, local);
-    const wall = text !== undefined && text.length === 19 ? text : formatLocal(local);
-    return `${wall.slice(0, 10)}T${wall.slice(11)}${offset ?? formatOffset(this.offsetOf(local))}`;
+    return offset ?? formatOffset(this.offsetOf(local));
   }
 }
