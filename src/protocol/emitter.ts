@@ -8,11 +8,12 @@ const FLUSH_BYTES = 64 * 1024;
 /** Size of a fresh line buffer: FLUSH_BYTES and the batch that crosses it fit in most of the time. */
 const BUFFER_BYTES = 2 * FLUSH_BYTES;
 /**
- * Ranges shorter than this are copied by a JS loop, longer ones by Buffer#copy. Measured on Node 20
- * through recordWriter: the loop costs about 20 ns plus 1.5 ns a byte, a native copy 60 to 80 ns
- * whatever the length; they cross near 40 bytes.
+ * Ranges shorter than this are copied by a JS loop, longer ones by Buffer#copy. Buffer#copy of part
+ * of a buffer allocates a Uint8Array view per call (Node 20's _copyActual): in a full read (622,796
+ * transfers, each one ~150-byte range of members) the threshold at 40 bytes cost 5.1 CPU s, at
+ * 1,024 bytes 4.2 s (bench/profile-read.js).
  */
-const LOOP_COPY_BYTES = 40;
+const LOOP_COPY_BYTES = 1024;
 const NO_BYTES = Buffer.alloc(0);
 
 /**

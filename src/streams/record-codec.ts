@@ -439,9 +439,15 @@ class ByteTwin {
     return template;
   }
 
+  /** Whether the 11 bytes at `at` are those of the last date read in full (a loop: Buffer#compare costs more). */
+  private sameDay(bytes: Buffer, at: number): boolean {
+    for (let i = 0; i < 11; i++) if (bytes[at + i] !== this.dayPrefix[i]) return false;
+    return true;
+  }
+
   /** The time of the 19 bytes at `at` as parseLocal reads their text; undefined when not a time. */
   secondsAt(bytes: Buffer, at: number): LocalSeconds | undefined {
-    if (this.dayStart !== undefined && bytes.compare(this.dayPrefix, 0, 11, at, at + 11) === 0) {
+    if (this.dayStart !== undefined && this.sameDay(bytes, at)) {
       const hour = digitPair(bytes, at + 11);
       const minute = digitPair(bytes, at + 14);
       const second = digitPair(bytes, at + 17);
