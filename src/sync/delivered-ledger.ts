@@ -92,26 +92,36 @@ export class DeliveredLedger {
     if (2 * this.count > this.slots) this.rebuild(2 * this.slots, -Infinity);
   }
 
-  /** Moves every id kept until `from` or later into a table of `slots` slots. */
+  /**
+   * Keeps only the ids kept until `from` or later, in a table of `slots` slots (the same arrays,
+   * cleared, when the size stays: pruning allocates only for what it keeps).
+   */
   private rebuild(slots: number, from: LocalSeconds): void {
-    const { words, used, untils, tags } = this;
-    this.slots = slots;
-    this.words = new Int32Array(4 * slots);
-    this.used = new Uint8Array(slots);
-    this.untils = new Float64Array(slots);
-    this.tags = new Int32Array(slots);
-    this.count = 0;
-    const mask = slots - 1;
-    for (let old = 0; old < used.length; old++) {
-      if (used[old] === 0 || untils[old]! < from) continue;
-      let slot = words[4 * old]! & mask;
-      while (this.used[slot] === 1) slot = (slot + 1) & mask;
-      this.words.set(words.subarray(4 * old, 4 * old + 4), 4 * slot);
-      this.used[slot] = 1;
-      this.untils[slot] = untils[old]!;
-      this.tags[slot] = tags[old]!;
-      this.count += 1;
+    const kept: number[] = [];
+    for (let slot = 0; slot < this.slots; slot++)
+      if (this.used[slot] === 1 && this.untils[slot]! >= from) kept.push(slot);
+    const words = new Int32Array(4 * kept.length);
+    kept.forEach((slot, index) => words.set(this.words.subarray(4 * slot, 4 * slot + 4), 4 * index));
+    const untils = Float64Array.from(kept, (slot) => this.untils[slot]!);
+    const tags = Int32Array.from(kept, (slot) => this.tags[slot]!);
+    if (slots === this.slots) this.used.fill(0);
+    else {
+      this.slots = slots;
+      this.words = new Int32Array(4 * slots);
+      this.used = new Uint8Array(slots);
+      this.untils = new Float64Array(slots);
+      this.tags = new Int32Array(slots);
     }
+    this.count = kept.length;
+    const mask = slots - 1;
+    kept.forEach((_old, index) => {
+      let slot = words[4 * index]! & mask;
+      while (this.used[slot] === 1) slot = (slot + 1) & mask;
+      this.words.set(words.subarray(4 * index, 4 * index + 4), 4 * slot);
+      this.used[slot] = 1;
+      this.untils[slot] = untils[index]!;
+      this.tags[slot] = tags[index]!;
+    });
   }
 
   has(key: RecordKey): boolean {
@@ -161,18 +171,15 @@ export class DeliveredLedger {
     return KNOWN;
   }
 
-  /** Forgets every id no request starting at `from` or later can return. */
+  /**
+   * Forgets every id no request starting at `from` or later can return. The table keeps its size:
+   * the next window fills it again.
+   */
   pruneBefore(from: LocalSeconds): void {
-    const before = this.count + this.foreign.size;
+    const before = this.size;
     for (const [id, until] of this.foreign) if (until < from) this.foreign.delete(id);
-    let slots = this.slots;
-    // Room for the ids kept, at most half full, and no smaller than needed for the ones that come.
-    let kept = 0;
-    for (let slot = 0; slot < this.slots; slot++)
-      if (this.used[slot] === 1 && this.untils[slot]! >= from) kept += 1;
-    while (slots > INITIAL_SLOTS && 4 * kept < slots) slots /= 2;
-    if (kept < this.count) this.rebuild(slots, from);
-    this.changes += before - this.count - this.foreign.size;
+    this.rebuild(this.slots, from);
+    this.changes += before - this.size;
   }
 
   /** Grows with every change: equal versions mean equal contents. */
@@ -184,25 +191,23 @@ export class DeliveredLedger {
     return this.count + this.foreign.size;
   }
 
-  /** Every id's keepUntil, with the id's slot (or -1 for a foreign id). */
-  private *untilsOfIds(): Generator<[LocalSeconds, number, string | undefined]> {
-    for (let slot = 0; slot < this.slots; slot++)
-      if (this.used[slot] === 1) yield [this.untils[slot]!, slot, undefined];
-    for (const [id, until] of this.foreign) yield [until, -1, id];
-  }
-
   /** The latest `keepUntil` at or before `limit`, or undefined when there is none. */
   latestAtOrBefore(limit: LocalSeconds): LocalSeconds | undefined {
-    let latest: LocalSeconds | undefined;
-    for (const [until] of this.untilsOfIds())
-      if (until <= limit && (latest === undefined || until > latest)) latest = until;
-    return latest;
+    let latest = -Infinity;
+    for (let slot = 0; slot < this.slots; slot++) {
+      const until = this.untils[slot]!;
+      if (this.used[slot] === 1 && until <= limit && until > latest) latest = until;
+    }
+    for (const until of this.foreign.values()) if (until <= limit && until > latest) latest = until;
+    return latest === -Infinity ? undefined : latest;
   }
 
   /** How many ids a request after `second` can return (delivered ahead of a cursor there). */
   countAfter(second: LocalSeconds): number {
     let count = 0;
-    for (const [until] of this.untilsOfIds()) if (until > second) count += 1;
+    for (let slot = 0; slot < this.slots; slot++)
+      if (this.used[slot] === 1 && this.untils[slot]! > second) count += 1;
+    for (const until of this.foreign.values()) if (until > second) count += 1;
     return count;
   }
 
@@ -212,19 +217,20 @@ export class DeliveredLedger {
    */
   grouped(upTo = Infinity): [LocalSeconds, string[]][] {
     const groups = new Map<LocalSeconds, string[]>();
-    const bytes = new Uint8Array(16);
-    for (const [until, slot, foreignId] of this.untilsOfIds()) {
-      if (until > upTo) continue;
-      let id = foreignId;
-      if (id === undefined) {
-        for (let byte = 0; byte < 16; byte++)
-          bytes[byte] = this.words[4 * slot + (byte >> 2)]! >>> (8 * (byte & 3));
-        id = Buffer.from(bytes).toString('hex');
-      }
+    const add = (until: LocalSeconds, id: string) => {
       const group = groups.get(until);
       if (group === undefined) groups.set(until, [id]);
       else group.push(id);
+    };
+    const bytes = new Uint8Array(16);
+    for (let slot = 0; slot < this.slots; slot++) {
+      const until = this.untils[slot]!;
+      if (this.used[slot] === 0 || until > upTo) continue;
+      for (let byte = 0; byte < 16; byte++)
+        bytes[byte] = this.words[4 * slot + (byte >> 2)]! >>> (8 * (byte & 3));
+      add(until, Buffer.from(bytes).toString('hex'));
     }
+    for (const [id, until] of this.foreign) if (until <= upTo) add(until, id);
     return [...groups.entries()].sort(([a], [b]) => a - b).map(([until, ids]) => [until, ids.sort()]);
   }
 }
