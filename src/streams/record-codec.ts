@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { RecordWriter } from '../sync/output.js';
-import { parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
+import { clockSeconds, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
 import type { RawRecord } from '../wolkvox/types.js';
@@ -448,20 +448,12 @@ class ByteTwin {
   /** The time of the 19 bytes at `at` as parseLocal reads their text; undefined when not a time. */
   secondsAt(bytes: Buffer, at: number): LocalSeconds | undefined {
     if (this.dayStart !== undefined && this.sameDay(bytes, at)) {
-      const hour = digitPair(bytes, at + 11);
-      const minute = digitPair(bytes, at + 14);
-      const second = digitPair(bytes, at + 17);
-      if (
-        hour >= 0 &&
-        hour <= 23 &&
-        minute >= 0 &&
-        minute <= 59 &&
-        second >= 0 &&
-        second <= 59 &&
-        bytes[at + 13] === COLON &&
-        bytes[at + 16] === COLON
-      )
-        return this.dayStart + hour * 3600 + minute * 60 + second;
+      const clock = clockSeconds(
+        digitPair(bytes, at + 11),
+        digitPair(bytes, at + 14),
+        digitPair(bytes, at + 17),
+      );
+      if (clock >= 0 && bytes[at + 13] === COLON && bytes[at + 16] === COLON) return this.dayStart + clock;
     }
     const seconds = parseLocal(bytes.toString('latin1', at, at + 19));
     if (seconds !== undefined) {

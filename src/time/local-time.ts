@@ -21,24 +21,20 @@ function digitPair(text: string, at: number): number {
 let lastDayPrefix = '';
 let lastDayStart = 0;
 
+/**
+ * Seconds since midnight of a wall-clock time given as numbers (-1 for a part that was not two
+ * digits), or -1 when a part is out of range (hour 0-23, minute and second 0-59).
+ */
+export function clockSeconds(hour: number, minute: number, second: number): number {
+  const valid = hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+  return valid ? hour * 3600 + minute * 60 + second : -1;
+}
+
 /** "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DD" = midnight) to LocalSeconds; undefined if not a real date/time. */
 export function parseLocal(text: string): LocalSeconds | undefined {
   if (text.length === 19 && lastDayPrefix !== '' && text.startsWith(lastDayPrefix)) {
-    const hour = digitPair(text, 11);
-    const minute = digitPair(text, 14);
-    const second = digitPair(text, 17);
-    if (
-      hour >= 0 &&
-      hour <= 23 &&
-      minute >= 0 &&
-      minute <= 59 &&
-      second >= 0 &&
-      second <= 59 &&
-      text.charCodeAt(13) === 58 &&
-      text.charCodeAt(16) === 58
-    ) {
-      return lastDayStart + hour * 3600 + minute * 60 + second;
-    }
+    const clock = clockSeconds(digitPair(text, 11), digitPair(text, 14), digitPair(text, 17));
+    if (clock >= 0 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58) return lastDayStart + clock;
   }
   const parsed = parseLocalSlow(text);
   if (parsed !== undefined && text.length === 19) {
