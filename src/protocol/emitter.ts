@@ -8,12 +8,13 @@ const FLUSH_BYTES = 64 * 1024;
 /** Size of a fresh line buffer: FLUSH_BYTES and the batch that crosses it fit in most of the time. */
 const BUFFER_BYTES = 2 * FLUSH_BYTES;
 /**
- * Ranges shorter than this are copied by a JS loop, longer ones by Buffer#copy. Buffer#copy of part
- * of a buffer allocates a Uint8Array view per call (Node 20's _copyActual): in a full read (622,796
- * transfers, each one ~150-byte range of members) the threshold at 40 bytes cost 5.1 CPU s, at
- * 1,024 bytes 4.2 s (bench/profile-read.js).
+ * Ranges shorter than this are copied by a JS loop, longer ones by TypedArray#set of a plain view.
+ * Buffer#copy of part of a buffer costs more (Node 20's _copyActual checks and builds a view per
+ * call). A full read (622,796 transfers, each one ~150-byte range of members), CPU s: Buffer#copy
+ * from 40 bytes 5.1, a loop up to 1 KiB 4.8-5.1, a view from 40 or 64 bytes 4.5-4.6
+ * (bench/profile-read.js and alternating runs).
  */
-const LOOP_COPY_BYTES = 1024;
+const LOOP_COPY_BYTES = 64;
 const NO_BYTES = Buffer.alloc(0);
 
 /**
@@ -137,8 +138,8 @@ export class MessageEmitter {
       for (let i = start; i < end; i++) target[at++] = source[i] as number;
       this.used = at;
     } else {
-      // Buffer#copy takes any Uint8Array as its source.
-      this.used += (Buffer.prototype as Buffer).copy.call(source, this.buffer, this.used, start, end);
+      this.buffer.set(new Uint8Array(source.buffer, source.byteOffset + start, length), this.used);
+      this.used += length;
     }
   }
 
