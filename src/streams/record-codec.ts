@@ -177,6 +177,8 @@ export function createRecordCodec(
   // The cursor is usually a timestamp too (transfers: `date`): then its seconds come with the twins.
   const cursorTwin = twinIndexes.indexOf(cursorIndex);
   let idInput = Buffer.allocUnsafe(4096);
+  // Views of idInput's first n bytes, by n: the id's input is hashed without a view per record.
+  let idInputViews: Uint8Array[] = [];
 
   /** The canonical form of an escaped quoted JSON string text; validates it (SyntaxError). */
   const canonicalOf = (quoted: string): Buffer => {
@@ -260,13 +262,15 @@ export function createRecordCodec(
         const grown = Buffer.allocUnsafe(2 * (length + end - start + 2));
         idInput.copy(grown, 0, 0, length);
         idInput = grown;
+        idInputViews = [];
       }
       idInput[length++] = field === 0 ? 0x5b : 0x2c;
       if (end - start < 64) for (let i = start; i < end; i++) idInput[length++] = bytes[i]!;
       else length += bytes.copy(idInput, length, start, end);
     }
     idInput[length++] = 0x5d;
-    return hash('sha256', idInput.subarray(0, length), 'binary');
+    const view = (idInputViews[length] ??= new Uint8Array(idInput.buffer, idInput.byteOffset, length));
+    return hash('sha256', view, 'binary');
   };
 
   // One twin whose value is a compact "YYYY-MM-DD HH:MM:SS" (transfers) is read and written as bytes.
