@@ -10,19 +10,21 @@ import type { RecordWriter, SyncOutput } from '../sync/output.js';
 
 /** The sync engine's output as Airbyte messages of one stream. */
 export class StreamOutput implements SyncOutput {
-  readonly records: RecordWriter;
+  private readonly lines: RecordWriter;
+  /** The lines' writer that first says RUNNING: Airbyte expects it once, when the first record arrives. */
+  private readonly first: RecordWriter;
+  private running = false;
 
   constructor(
     private readonly emitter: MessageEmitter,
     private readonly stream: string,
   ) {
     const lines = emitter.recordWriter(stream);
-    let running = false;
-    this.records = {
+    this.lines = lines;
+    this.first = {
       open: () => {
-        if (!running) {
-          // Airbyte expects RUNNING once, when the stream's first record arrives.
-          running = true;
+        if (!this.running) {
+          this.running = true;
           void this.status('RUNNING');
         }
         lines.open();
@@ -31,6 +33,11 @@ export class StreamOutput implements SyncOutput {
       text: (text) => lines.text(text),
       close: () => lines.close(),
     };
+  }
+
+  /** The stream's record writer: the emitter's own once the first record has said RUNNING. */
+  get records(): RecordWriter {
+    return this.running ? this.lines : this.first;
   }
 
   status(status: StreamStatus): void | Promise<void> {
