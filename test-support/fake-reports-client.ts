@@ -5,6 +5,7 @@ import { SECONDS_PER_DAY, type LocalSeconds } from '../src/time/local-time.js';
 import {
   CallBudgetExhaustedError,
   type RawRecord,
+  type RecordBatch,
   type RecordDecoder,
   type ReportsClient,
   type WindowEvent,
@@ -64,7 +65,7 @@ export class FakeReportsClient implements ReportsClient {
     this.rows = [...this.rows, ...rows].sort((a, b) => a.second - b.second);
   }
 
-  async *readWindow<R extends { readonly length: number }>(
+  async *readWindow<R extends RecordBatch>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
@@ -78,7 +79,7 @@ export class FakeReportsClient implements ReportsClient {
     }
   }
 
-  private async *respond<R extends { readonly length: number }>(
+  private async *respond<R extends RecordBatch>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,

@@ -3,7 +3,7 @@ import type { RecordWriter } from '../sync/output.js';
 import { clockSeconds, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
-import type { RawRecord } from '../wolkvox/types.js';
+import { parseRawRecords, type RawRecord } from '../wolkvox/types.js';
 import type { ShapedRecord, TransformResult } from './definition.js';
 import { isEmptyApiValue, keyOfId, type RecordKey } from './record-shape.js';
 
@@ -236,12 +236,11 @@ export function createRecordCodec(
 
   const decode = (batch: ElementBatch): DecodedBatch => {
     const length = batchLength(batch);
-    const parsed = new Array<RawRecord | undefined>(length);
     if (batch.kind === 'text' || !fast) {
-      for (let k = 0; k < length; k++) parsed[k] = JSON.parse(elementText(batch, k)) as RawRecord;
       const bytes = batch.kind === 'text' ? EMPTY : batch.bytes;
-      return new DecodedBatch(length, bytes, fieldCount, NO_VALUES, [], [], [], parsed);
+      return new DecodedBatch(length, bytes, fieldCount, NO_VALUES, [], [], [], parseRawRecords(batch));
     }
+    const parsed = new Array<RawRecord | undefined>(length);
     const { bytes, starts, ends } = batch;
     const values = new Int32Array(length * fieldCount * 3);
     const canonical: Buffer[] = [];
@@ -277,33 +276,35 @@ export function createRecordCodec(
   const byteTwin = layout.twins.length === 1 ? new ByteTwin(layout.twins[0]!) : undefined;
   const byteTwinField = twinIndexes[0] ?? -1;
 
+  /** The time of the byte twin's value of element `index`, when it is a compact readable date. */
+  const byteTwinSeconds = (batch: DecodedBatch, index: number): LocalSeconds | undefined => {
+    if (byteTwin === undefined) return undefined;
+    const at = (index * fieldCount + byteTwinField) * 3;
+    const start = batch.values[at]!;
+    const compact = batch.values[at + 2] === 0 && batch.values[at + 1]! - start === 21;
+    return compact ? byteTwin.secondsAt(batch.bytes, start + 1) : undefined;
+  };
+
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
     const key = contentKeyOf(batch, index);
-    if (byteTwin !== undefined) {
-      const at = (index * fieldCount + byteTwinField) * 3;
-      const start = batch.values[at]!;
-      const seconds =
-        batch.values[at + 2] === 0 && batch.values[at + 1]! - start === 21
-          ? byteTwin.secondsAt(batch.bytes, start + 1)
-          : undefined;
-      if (seconds !== undefined) {
-        const template = byteTwin.template(offsets.offsetText(seconds));
-        const cursorSeconds = cursorTwin === 0 ? seconds : parseLocal(batch.text(index, cursorIndex));
-        const anomaly =
-          cursorSeconds === undefined
-            ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
-            : undefined;
-        return new FlatRecord(key, cursorSeconds, anomaly, batch, index, '', template);
-      }
+    const seconds = byteTwinSeconds(batch, index);
+    let cursorSeconds: LocalSeconds | undefined;
+    let members = '';
+    let template: TwinTemplate | undefined;
+    if (seconds !== undefined) {
+      template = byteTwin!.template(offsets.offsetText(seconds));
+      cursorSeconds = seconds; // the cursor's time when the cursor is this twin, replaced below if not
+    } else {
+      const twins = twinsOf(batch, index, offsets);
+      members = twins.members;
+      cursorSeconds = twins.seconds[cursorTwin];
     }
-    const twins = twinsOf(batch, index, offsets);
-    const cursorSeconds =
-      cursorTwin >= 0 ? twins.seconds[cursorTwin] : parseLocal(batch.text(index, cursorIndex));
+    if (cursorTwin < 0) cursorSeconds = parseLocal(batch.text(index, cursorIndex));
     const anomaly =
       cursorSeconds === undefined
         ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
         : undefined;
-    return new FlatRecord(key, cursorSeconds, anomaly, batch, index, twins.members, undefined);
+    return new FlatRecord(key, cursorSeconds, anomaly, batch, index, members, template);
   };
 
   const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
@@ -319,17 +320,16 @@ export function createRecordCodec(
       const start = batch.values[at]!;
       const end = batch.values[at + 1]!;
       const escaped = batch.values[at + 2]!;
-      if (escaped === 0) {
-        if (!layout.nullEmpty || field === cursorIndex || !isEmptyQuoted(source, start, end)) continue;
-        writer.bytes(source, from, start);
-        writer.bytes(NULL, 0, NULL.length);
-      } else {
-        const canonical = batch.canonical[escaped - 1]!;
-        writer.bytes(source, from, start);
-        if (layout.nullEmpty && field !== cursorIndex && isEmptyQuoted(canonical, 0, canonical.length))
-          writer.bytes(NULL, 0, NULL.length);
-        else writer.bytes(canonical, 0, canonical.length);
-      }
+      const value = escaped === 0 ? undefined : batch.canonical[escaped - 1]!;
+      const empty =
+        layout.nullEmpty &&
+        field !== cursorIndex &&
+        (value === undefined ? isEmptyQuoted(source, start, end) : isEmptyQuoted(value, 0, value.length));
+      // A value written as it stands in the element is copied with the members around it.
+      const written = empty ? NULL : value;
+      if (written === undefined) continue;
+      writer.bytes(source, from, start);
+      writer.bytes(written, 0, written.length);
       from = end;
     }
     writer.bytes(source, from, batch.ends[index]! - 1);

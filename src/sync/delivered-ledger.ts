@@ -61,12 +61,16 @@ export class DeliveredLedger {
     }
   }
 
+  /** The words of the key `find` looked for last: `insert` stores them. */
+  private readonly probe = new Int32Array(4);
+
   /** The slot holding `key`, or -(free slot + 1) where it would go. */
   private find(key: RecordKey): number {
-    const w0 = word(key, 0);
-    const w1 = word(key, 4);
-    const w2 = word(key, 8);
-    const w3 = word(key, 12);
+    const probe = this.probe;
+    const w0 = (probe[0] = word(key, 0));
+    const w1 = (probe[1] = word(key, 4));
+    const w2 = (probe[2] = word(key, 8));
+    const w3 = (probe[3] = word(key, 12));
     const mask = this.slots - 1;
     const words = this.words;
     for (let slot = w0 & mask; ; slot = (slot + 1) & mask) {
@@ -77,13 +81,9 @@ export class DeliveredLedger {
     }
   }
 
-  /** Puts `key` in the free `slot` (found by `find`); grows the table past half full. */
-  private insert(slot: number, key: RecordKey, until: LocalSeconds, tag: number): void {
-    const at = 4 * slot;
-    this.words[at] = word(key, 0);
-    this.words[at + 1] = word(key, 4);
-    this.words[at + 2] = word(key, 8);
-    this.words[at + 3] = word(key, 12);
+  /** Puts the key `find` just looked for in the free `slot` it found; grows the table past half full. */
+  private insert(slot: number, until: LocalSeconds, tag: number): void {
+    this.words.set(this.probe, 4 * slot);
     this.used[slot] = 1;
     this.untils[slot] = until;
     this.tags[slot] = tag;
@@ -131,7 +131,7 @@ export class DeliveredLedger {
   /** `key` was delivered; a request reaching `until` may return it again (the later of two wins). */
   add(key: RecordKey, until: LocalSeconds): void {
     const slot = this.find(key);
-    if (slot < 0) this.insert(-slot - 1, key, until, 0);
+    if (slot < 0) this.insert(-slot - 1, until, 0);
     else if (until > this.untils[slot]!) {
       this.untils[slot] = until;
       this.changes += 1;
@@ -154,7 +154,7 @@ export class DeliveredLedger {
   firstCopy(key: RecordKey, response: ResponseCopies, until: LocalSeconds, extend: boolean): number {
     const slot = this.find(key);
     if (slot < 0) {
-      this.insert(-slot - 1, key, until, response.tag);
+      this.insert(-slot - 1, until, response.tag);
       return NEW;
     }
     if (this.tags[slot] === response.tag) {

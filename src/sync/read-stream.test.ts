@@ -1,4 +1,4 @@
-import type { RecordDecoder, WindowRequest } from '../wolkvox/types.js';
+import type { RecordBatch, RecordDecoder, WindowRequest } from '../wolkvox/types.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeReportsClient, type FakeRow } from '../../test-support/fake-reports-client.js';
@@ -233,7 +233,7 @@ describe('syncStream: failures', () => {
       get callsMade() {
         return client.callsMade;
       },
-      async *readWindow<R extends { readonly length: number }>(
+      async *readWindow<R extends RecordBatch>(
         request: WindowRequest,
         decode: RecordDecoder<R>,
         signal?: AbortSignal,

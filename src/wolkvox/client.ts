@@ -31,6 +31,7 @@ import { authHeaders, normaliseServer, reportUrl } from './server.js';
 import {
   CallBudgetExhaustedError,
   type ClientObserver,
+  type RecordBatch,
   type RecordDecoder,
   type ReportsClient,
   type WindowEvent,
@@ -154,7 +155,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     return this.#windows1252Responses;
   }
 
-  async *readWindow<R extends { readonly length: number }>(
+  async *readWindow<R extends RecordBatch>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
@@ -236,7 +237,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     this.#callsMade += 1;
   }
 
-  async *#attempt<R extends { readonly length: number }>(
+  async *#attempt<R extends RecordBatch>(
     context: AttemptContext,
     decode: RecordDecoder<R>,
   ): AsyncGenerator<WindowEvent<R>, Attempt, undefined> {
@@ -284,7 +285,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
     }
   }
 
-  async *#readRecords<R extends { readonly length: number }>(
+  async *#readRecords<R extends RecordBatch>(
     body: AsyncIterable<Uint8Array>,
     context: AttemptContext,
     decode: RecordDecoder<R>,
@@ -402,7 +403,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
 }
 
 /** The records of a batch of elements; an element that is not valid JSON makes the body malformed. */
-function decodeAll<R extends { readonly length: number }>(batch: ElementBatch, decode: RecordDecoder<R>): R {
+function decodeAll<R extends RecordBatch>(batch: ElementBatch, decode: RecordDecoder<R>): R {
   try {
     return decode(batch);
   } catch (error) {

@@ -60,7 +60,12 @@ export interface ClientObserver {
  * streams, so that a body whose text is not valid JSON is retried like any other broken body: it
  * throws SyntaxError for such text (as JSON.parse does).
  */
-export type RecordDecoder<R extends { readonly length: number }> = (batch: ElementBatch) => R;
+export type RecordDecoder<R extends RecordBatch> = (batch: ElementBatch) => R;
+
+/** What a decoder gives for a batch: one item per element. */
+export interface RecordBatch {
+  readonly length: number;
+}
 
 /** The default decoder: every element parsed by JSON.parse. */
 export const parseRawRecords: RecordDecoder<RawRecord[]> = (batch) => {
@@ -102,7 +107,7 @@ export interface ReportsClient {
    * CallBudgetExhaustedError before a call that would exceed the per-sync budget. Ending the
    * iteration early (return) releases the connection.
    */
-  readWindow<R extends { readonly length: number }>(
+  readWindow<R extends RecordBatch>(
     request: WindowRequest,
     decode: RecordDecoder<R>,
     signal?: AbortSignal,
