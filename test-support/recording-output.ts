@@ -6,28 +6,45 @@ export type OutputEvent =
   | { kind: 'log'; level: string; message: string }
   | { kind: 'estimate'; rows: number };
 
+/**
+ * A RecordWriter that hands each record's data JSON (the bytes between open() and close(), as
+ * text) to `closed`; reserve() gives a fresh buffer of the length asked for, commit() keeps what
+ * was put in it.
+ */
+export function piecesWriter(closed: (json: string) => void): RecordWriter {
+  let pieces: Buffer[] = [];
+  let scratch = Buffer.alloc(0);
+  return {
+    open: () => {
+      pieces = [];
+    },
+    bytes: (source, start, end) => {
+      pieces.push(Buffer.from(source.subarray(start, end)));
+    },
+    text: (text) => {
+      pieces.push(Buffer.from(text, 'utf8'));
+    },
+    reserve: (length) => {
+      scratch = Buffer.alloc(length);
+      return 0;
+    },
+    target: () => scratch,
+    commit: (end) => {
+      if (end > scratch.length) throw new RangeError(`committed ${end} bytes of ${scratch.length} reserved`);
+      pieces.push(scratch.subarray(0, end));
+    },
+    close: () => closed(Buffer.concat(pieces).toString('utf8')),
+  };
+}
+
 /** A SyncOutput that keeps everything, in order, for assertions. */
 export class RecordingOutput implements SyncOutput {
   readonly events: OutputEvent[] = [];
 
-  private pieces: Buffer[] = [];
-
   /** Each record's data object, parsed back from the bytes written for it. */
-  readonly records: RecordWriter = {
-    open: () => {
-      this.pieces = [];
-    },
-    bytes: (source, start, end) => {
-      this.pieces.push(Buffer.from(source.subarray(start, end)));
-    },
-    text: (text) => {
-      this.pieces.push(Buffer.from(text, 'utf8'));
-    },
-    close: () => {
-      const data = JSON.parse(Buffer.concat(this.pieces).toString('utf8')) as Record<string, unknown>;
-      this.events.push({ kind: 'record', data });
-    },
-  };
+  readonly records: RecordWriter = piecesWriter((json) => {
+    this.events.push({ kind: 'record', data: JSON.parse(json) as Record<string, unknown> });
+  });
 
   endRecordBatch(): void {}
 

@@ -1,21 +1,20 @@
 import { elementsBatch } from '../src/streams/record-codec.js';
 import type { ShapedRecord, StreamDefinition } from '../src/streams/definition.js';
-import type { RecordWriter } from '../src/sync/output.js';
+import { piecesWriter } from './recording-output.js';
 import type { OffsetFormatter } from '../src/time/zone.js';
 import type { RawRecord } from '../src/wolkvox/types.js';
 import { idOfKey } from '../src/streams/record-shape.js';
 
 /** The JSON text `stream` writes for `record` (which it shaped) with the id of `key` as its id. */
 export function writtenJson(stream: StreamDefinition, record: ShapedRecord, key = record.key): string {
-  const pieces: Buffer[] = [];
-  const writer: RecordWriter = {
-    open: () => undefined,
-    bytes: (source, start, end) => pieces.push(Buffer.from(source.subarray(start, end))),
-    text: (text) => pieces.push(Buffer.from(text, 'utf8')),
-    close: () => undefined,
-  };
+  let json = '';
+  const writer = piecesWriter((written) => {
+    json = written;
+  });
+  writer.open();
   stream.write(writer, record, key);
-  return Buffer.concat(pieces).toString('utf8');
+  writer.close();
+  return json;
 }
 
 /** Element `text` (a JSON object's text, as a body carries it) decoded and shaped by `stream`. */

@@ -22,6 +22,7 @@ export class StreamOutput implements SyncOutput {
     const lines = emitter.recordWriter(stream);
     this.lines = lines;
     this.first = {
+      ...lines,
       open: () => {
         if (!this.running) {
           this.running = true;
@@ -29,9 +30,6 @@ export class StreamOutput implements SyncOutput {
         }
         lines.open();
       },
-      bytes: (source, start, end) => lines.bytes(source, start, end),
-      text: (text) => lines.text(text),
-      close: () => lines.close(),
     };
   }
 

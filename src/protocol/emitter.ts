@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { RecordWriter } from '../sync/output.js';
+import { copyBytes, type RecordWriter } from '../sync/output.js';
 import type { AirbyteMessage } from './messages.js';
 import { createRedactor, type Redactor } from './redact.js';
 
@@ -7,14 +7,6 @@ import { createRedactor, type Redactor } from './redact.js';
 const FLUSH_BYTES = 64 * 1024;
 /** Size of a fresh line buffer: FLUSH_BYTES and the batch that crosses it fit in most of the time. */
 const BUFFER_BYTES = 2 * FLUSH_BYTES;
-/**
- * Ranges shorter than this are copied by a JS loop, longer ones by TypedArray#set of a plain view.
- * Buffer#copy of part of a buffer costs more (Node 20's _copyActual checks and builds a view per
- * call). A full read (622,796 transfers, each one ~150-byte range of members), CPU s: Buffer#copy
- * from 40 bytes 5.1, a loop up to 1 KiB 4.8-5.1, a view from 40 or 64 bytes 4.5-4.6
- * (bench/profile-read.js and alternating runs).
- */
-const LOOP_COPY_BYTES = 64;
 const NO_BYTES = Buffer.alloc(0);
 
 /**
@@ -74,6 +66,11 @@ export class MessageEmitter {
         open: () => this.openRecord(prefix),
         bytes: (source, start, end) => this.append(source, start, end),
         text: (text) => this.appendText(text),
+        reserve: (length) => this.reserve(length),
+        target: () => this.buffer,
+        commit: (end) => {
+          this.used = end;
+        },
         close: () => this.closeRecord(),
       };
       this.writers.set(stream, writer);
@@ -130,17 +127,14 @@ export class MessageEmitter {
 
   /** Appends source[start, end). */
   private append(source: Uint8Array, start: number, end: number): void {
-    const length = end - start;
+    const at = this.reserve(end - start);
+    this.used = copyBytes(this.buffer, at, source, start, end);
+  }
+
+  /** Room for `length` more bytes of the line being written: where they go in `buffer`. */
+  private reserve(length: number): number {
     if (this.used + length > this.buffer.length) this.makeRoom(length);
-    if (length < LOOP_COPY_BYTES) {
-      const target = this.buffer;
-      let at = this.used;
-      for (let i = start; i < end; i++) target[at++] = source[i] as number;
-      this.used = at;
-    } else {
-      this.buffer.set(new Uint8Array(source.buffer, source.byteOffset + start, length), this.used);
-      this.used += length;
-    }
+    return this.used;
   }
 
   /** Appends `text` as UTF-8 (a lone surrogate becomes U+FFFD, as stdout would write it). */

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { RecordWriter } from '../sync/output.js';
+import { copyBytes, type RecordWriter } from '../sync/output.js';
 import { clockSeconds, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
 import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
@@ -65,6 +65,13 @@ export class DecodedBatch {
      */
     readonly values: Int32Array,
     readonly canonical: readonly Buffer[],
+    /**
+     * The content key of each flat element (the digest of its id input), computed as its values are
+     * read; undefined for the others.
+     */
+    readonly keys: readonly (RecordKey | undefined)[],
+    /** Bytes of the canonical texts of each flat element's escaped values, when it has any (else undefined). */
+    readonly canonicalBytes: Int32Array | undefined,
     /** Element k's bounds in `bytes` (the fast path copies its members from there). */
     readonly starts: readonly number[],
     readonly ends: readonly number[],
@@ -72,32 +79,14 @@ export class DecodedBatch {
     readonly parsed: readonly (RawRecord | undefined)[],
   ) {}
 
-  /** The bytes holding the text written for value `field` of flat element `index` (see `values`). */
-  source(index: number, field: number): Buffer {
-    const escaped = this.values[(index * this.fieldCount + field) * 3 + 2]!;
-    return escaped === 0 ? this.bytes : this.canonical[escaped - 1]!;
-  }
-
-  /** Where that text starts in `source`: at its opening quote. */
-  start(index: number, field: number): number {
-    const at = (index * this.fieldCount + field) * 3;
-    return this.values[at + 2] === 0 ? this.values[at]! : 0;
-  }
-
-  /** Where it ends in `source`: after its closing quote. */
-  end(index: number, field: number): number {
-    const at = (index * this.fieldCount + field) * 3;
-    const escaped = this.values[at + 2]!;
-    return escaped === 0 ? this.values[at + 1]! : this.canonical[escaped - 1]!.length;
-  }
-
   /** The text value `field` of flat element `index` stands for (escapes decoded). */
   text(index: number, field: number): string {
     const at = (index * this.fieldCount + field) * 3;
+    const escaped = this.values[at + 2]!;
     // A value without escapes is its bytes between the quotes.
-    if (this.values[at + 2] === 0)
-      return this.bytes.toString('utf8', this.values[at]! + 1, this.values[at + 1]! - 1);
-    return valueText(this.source(index, field), this.start(index, field), this.end(index, field));
+    if (escaped === 0) return this.bytes.toString('utf8', this.values[at]! + 1, this.values[at + 1]! - 1);
+    const canonical = this.canonical[escaped - 1]!;
+    return valueText(canonical, 0, canonical.length);
   }
 }
 
@@ -117,6 +106,9 @@ const CLOSE_OBJECT = 0x7d;
 const DASH = 0x2d;
 const COLON = 0x3a;
 const SPACE = 0x20;
+const COMMA = 0x2c;
+const OPEN_LIST = 0x5b;
+const CLOSE_LIST = 0x5d;
 /** Escaped values repeat (names); their canonical texts are kept up to this many. */
 const CANONICAL_CACHE_SIZE = 10_000;
 const EMPTY = Buffer.alloc(0);
@@ -191,9 +183,20 @@ export function createRecordCodec(
     return bytes;
   };
 
+  /** Makes idInput hold at least `length` bytes (keeping its first `kept`). */
+  const growIdInput = (length: number, kept: number): void => {
+    if (length <= idInput.length) return;
+    const grown = Buffer.allocUnsafe(2 * length);
+    idInput.copy(grown, 0, 0, kept);
+    idInput = grown;
+    idInputViews = [];
+  };
+
   /**
-   * Notes the values of element [start, end) of `bytes` in `values` at `at`; false when it is not a
-   * compact flat element of the layout. Throws SyntaxError for an escape JSON does not allow.
+   * Notes the values of element [start, end) of `bytes` in `values` at `at`, and puts its id input
+   * (the JSON list of the values' texts) in idInput as it goes; returns the input's length, or -1
+   * when it is not a compact flat element of the layout. Throws SyntaxError for an escape JSON does
+   * not allow.
    */
   const readFlat = (
     bytes: Buffer,
@@ -202,23 +205,32 @@ export function createRecordCodec(
     values: Int32Array,
     at: number,
     canonical: Buffer[],
-  ): boolean => {
+  ): number => {
+    // The values and their separators are fewer bytes than the element (canonical texts are never longer).
+    growIdInput(end - start, 0);
+    let input = idInput;
+    let length = 0;
     let position = start;
     for (let field = 0; field < fieldCount; field++) {
       const key = keys[field]!;
       const keyLength = key.length;
-      if (position + keyLength > end) return false;
-      for (let k = 0; k < keyLength; k++) if (bytes[position + k] !== key[k]) return false;
+      if (position + keyLength > end) return -1;
+      for (let k = 0; k < keyLength; k++) if (bytes[position + k] !== key[k]) return -1;
       const open = position + keyLength - 1;
+      input[length++] = field === 0 ? OPEN_LIST : COMMA;
+      const valueAt = length;
+      input[length++] = QUOTE;
       let i = open + 1;
       let escaped = false;
       for (;;) {
-        if (i >= end) return false;
+        if (i >= end) return -1;
         const c = bytes[i]!;
+        input[length++] = c;
         if (c === QUOTE) break;
-        if (c < SPACE) return false;
+        if (c < SPACE) return -1;
         if (c === BACKSLASH) {
           escaped = true;
+          input[length++] = bytes[i + 1] ?? 0;
           i += 2;
         } else i += 1;
       }
@@ -226,50 +238,75 @@ export function createRecordCodec(
       values[at + 3 * field] = open;
       values[at + 3 * field + 1] = close;
       if (escaped) {
-        canonical.push(canonicalOf(bytes.toString('utf8', open, close)));
+        const text = canonicalOf(bytes.toString('utf8', open, close));
+        canonical.push(text);
         values[at + 3 * field + 2] = canonical.length;
+        growIdInput(valueAt + text.length + end - close + 1, valueAt);
+        input = idInput;
+        length = copyBytes(input, valueAt, text, 0, text.length);
       }
       position = close;
     }
-    return position === end - 1 && bytes[position] === CLOSE_OBJECT;
+    if (position !== end - 1 || bytes[position] !== CLOSE_OBJECT) return -1;
+    idInput[length++] = CLOSE_LIST;
+    return length;
+  };
+
+  /** The content key of the id input idInput[0, length): the first 16 bytes of its SHA-256, as a 'binary' string. */
+  const idInputKey = (length: number): RecordKey => {
+    const view = (idInputViews[length] ??= new Uint8Array(idInput.buffer, idInput.byteOffset, length));
+    return hash('sha256', view, 'binary');
   };
 
   const decode = (batch: ElementBatch): DecodedBatch => {
     const length = batchLength(batch);
     if (batch.kind === 'text' || !fast) {
       const bytes = batch.kind === 'text' ? EMPTY : batch.bytes;
-      return new DecodedBatch(length, bytes, fieldCount, NO_VALUES, [], [], [], parseRawRecords(batch));
+      return new DecodedBatch(
+        length,
+        bytes,
+        fieldCount,
+        NO_VALUES,
+        [],
+        [],
+        undefined,
+        [],
+        [],
+        parseRawRecords(batch),
+      );
     }
     const parsed = new Array<RawRecord | undefined>(length);
+    const contentKeys = new Array<RecordKey | undefined>(length);
+    let canonicalBytes: Int32Array | undefined;
     const { bytes, starts, ends } = batch;
     const values = new Int32Array(length * fieldCount * 3);
     const canonical: Buffer[] = [];
     for (let k = 0; k < length; k++) {
-      if (!readFlat(bytes, starts[k]!, ends[k]!, values, k * fieldCount * 3, canonical))
+      const canonicalBefore = canonical.length;
+      const inputLength = readFlat(bytes, starts[k]!, ends[k]!, values, k * fieldCount * 3, canonical);
+      if (inputLength < 0) {
         parsed[k] = JSON.parse(elementText(batch, k)) as RawRecord;
-    }
-    return new DecodedBatch(length, bytes, fieldCount, values, canonical, starts, ends, parsed);
-  };
-
-  const contentKeyOf = (batch: DecodedBatch, index: number): RecordKey => {
-    let length = 0;
-    for (let field = 0; field < fieldCount; field++) {
-      const bytes = batch.source(index, field);
-      const start = batch.start(index, field);
-      const end = batch.end(index, field);
-      if (length + end - start + 2 > idInput.length) {
-        const grown = Buffer.allocUnsafe(2 * (length + end - start + 2));
-        idInput.copy(grown, 0, 0, length);
-        idInput = grown;
-        idInputViews = [];
+        continue;
       }
-      idInput[length++] = field === 0 ? 0x5b : 0x2c;
-      if (end - start < 64) for (let i = start; i < end; i++) idInput[length++] = bytes[i]!;
-      else length += bytes.copy(idInput, length, start, end);
+      contentKeys[k] = idInputKey(inputLength);
+      if (canonical.length > canonicalBefore) {
+        let total = 0;
+        for (let j = canonicalBefore; j < canonical.length; j++) total += canonical[j]!.length;
+        (canonicalBytes ??= new Int32Array(length))[k] = total;
+      }
     }
-    idInput[length++] = 0x5d;
-    const view = (idInputViews[length] ??= new Uint8Array(idInput.buffer, idInput.byteOffset, length));
-    return hash('sha256', view, 'binary');
+    return new DecodedBatch(
+      length,
+      bytes,
+      fieldCount,
+      values,
+      canonical,
+      contentKeys,
+      canonicalBytes,
+      starts,
+      ends,
+      parsed,
+    );
   };
 
   // One twin whose value is a compact "YYYY-MM-DD HH:MM:SS" (transfers) is read and written as bytes.
@@ -286,7 +323,7 @@ export function createRecordCodec(
   };
 
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
-    const key = contentKeyOf(batch, index);
+    const key = batch.keys[index]!;
     const seconds = byteTwinSeconds(batch, index);
     let cursorSeconds: LocalSeconds | undefined;
     let members = '';
@@ -307,19 +344,34 @@ export function createRecordCodec(
     return new FlatRecord(key, cursorSeconds, anomaly, batch, index, members, template);
   };
 
+  /** Bytes of a flat record's data besides its element's: `{"id":"<32 digits>` and what follows the id, and `}`. */
+  const recordOverhead = ID_OPEN.length + 32 + afterId.length + 1;
+
   const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
-    const { batch, index } = record;
-    writer.bytes(ID_OPEN, 0, ID_OPEN.length);
-    writeHexId(writer, key);
-    writer.bytes(afterId, 0, afterId.length);
-    // The element's own members, from after its `{` to before its `}`, but for values written otherwise.
+    const { batch, index, template } = record;
     const source = batch.bytes;
+    const elementEnd = batch.ends[index]!;
+    // At most: the element (its braces aside), each value as null (4 bytes, for at least 2) or in its
+    // canonical form, the template's members.
+    const room =
+      recordOverhead +
+      elementEnd -
+      batch.starts[index]! +
+      2 * fieldCount +
+      (batch.canonicalBytes?.[index] ?? 0) +
+      (template?.length ?? 0);
+    let at = writer.reserve(room);
+    const target = writer.target();
+    at = copyBytes(target, at, ID_OPEN, 0, ID_OPEN.length);
+    at = putHexId(target, at, key);
+    at = copyBytes(target, at, afterId, 0, afterId.length);
+    // The element's own members, from after its `{` to before its `}`, but for values written otherwise.
     let from = batch.starts[index]! + 1;
     for (let field = 0; field < fieldCount; field++) {
-      const at = (index * fieldCount + field) * 3;
-      const start = batch.values[at]!;
-      const end = batch.values[at + 1]!;
-      const escaped = batch.values[at + 2]!;
+      const slot = (index * fieldCount + field) * 3;
+      const start = batch.values[slot]!;
+      const end = batch.values[slot + 1]!;
+      const escaped = batch.values[slot + 2]!;
       const value = escaped === 0 ? undefined : batch.canonical[escaped - 1]!;
       const empty =
         layout.nullEmpty &&
@@ -328,17 +380,20 @@ export function createRecordCodec(
       // A value written as it stands in the element is copied with the members around it.
       const written = empty ? NULL : value;
       if (written === undefined) continue;
-      writer.bytes(source, from, start);
-      writer.bytes(written, 0, written.length);
+      at = copyBytes(target, at, source, from, start);
+      at = copyBytes(target, at, written, 0, written.length);
       from = end;
     }
-    writer.bytes(source, from, batch.ends[index]! - 1);
-    if (record.template === undefined) writer.text(record.twins);
-    else {
-      const at = (index * fieldCount + byteTwinField) * 3;
-      record.template.write(writer, source, batch.values[at]! + 1);
+    at = copyBytes(target, at, source, from, elementEnd - 1);
+    if (template === undefined) {
+      writer.commit(at);
+      writer.text(record.twins);
+      writer.bytes(CLOSE, 0, CLOSE.length);
+      return;
     }
-    writer.bytes(CLOSE, 0, CLOSE.length);
+    at = template.put(target, at, source, batch.values[(index * fieldCount + byteTwinField) * 3]! + 1);
+    target[at++] = CLOSE_OBJECT;
+    writer.commit(at);
   };
 
   return {
@@ -393,16 +448,21 @@ export function elementsBatch(texts: readonly string[]): ElementBatch {
 }
 
 const HEX_DIGITS = ascii('0123456789abcdef');
-const hexId = Buffer.alloc(32);
 
-/** Writes the id of `key`: its 16 bytes as 32 lowercase hex digits. */
-function writeHexId(writer: RecordWriter, key: RecordKey): void {
+/** Puts the id of `key` (its 16 bytes as 32 lowercase hex digits) in target at `at`; returns where it ends. */
+function putHexId(target: Uint8Array, at: number, key: RecordKey): number {
   for (let byte = 0; byte < 16; byte++) {
     const value = key.charCodeAt(byte);
-    hexId[2 * byte] = HEX_DIGITS[value >> 4]!;
-    hexId[2 * byte + 1] = HEX_DIGITS[value & 15]!;
+    target[at++] = HEX_DIGITS[value >> 4]!;
+    target[at++] = HEX_DIGITS[value & 15]!;
   }
-  writer.bytes(hexId, 0, 32);
+  return at;
+}
+
+/** Writes the id of `key` (see putHexId). */
+function writeHexId(writer: RecordWriter, key: RecordKey): void {
+  const at = writer.reserve(32);
+  writer.commit(putHexId(writer.target(), at, key));
 }
 
 /** The text a quoted JSON string text stands for (bytes[start, end), escapes decoded). */
@@ -490,16 +550,26 @@ class TwinTemplate {
     this.localAt = this.withOffsetAt + date.length + Buffer.byteLength(middle);
   }
 
-  /** Writes the members for the date "YYYY-MM-DD HH:MM:SS" of source[at, at + 19). */
-  write(writer: RecordWriter, source: Buffer, at: number): void {
-    const bytes = this.bytes;
+  /** Bytes of the members. */
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /**
+   * Puts the members for the date "YYYY-MM-DD HH:MM:SS" of source[dateAt, dateAt + 19) in target
+   * at `at`; returns where they end.
+   */
+  put(target: Uint8Array, at: number, source: Buffer, dateAt: number): number {
+    const end = copyBytes(target, at, this.bytes, 0, this.bytes.length);
+    const withOffsetAt = at + this.withOffsetAt;
+    const localAt = at + this.localAt;
     for (let i = 0; i < 19; i++) {
       if (i === 10) continue; // the "T"
-      const byte = source[at + i]!;
-      bytes[this.withOffsetAt + i] = byte;
-      bytes[this.localAt + i] = byte;
+      const byte = source[dateAt + i]!;
+      target[withOffsetAt + i] = byte;
+      target[localAt + i] = byte;
     }
-    writer.bytes(bytes, 0, bytes.length);
+    return end;
   }
 }
 
