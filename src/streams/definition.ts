@@ -42,7 +42,7 @@ export interface StreamDefinition {
   cursorField: string[];
   /** The elements of a batch of `data`; run by the client as the body streams (record-codec.ts). */
   decode: RecordDecoder<DecodedBatch>;
-  /** Element `index` of a decoded batch, shaped; run by the sync engine. */
+  /** Element `index` of a decoded batch, shaped (valid until the next `shape`); run by the sync engine. */
   shape(batch: DecodedBatch, index: number, offsets: OffsetFormatter): ShapedRecord;
   /** Writes the data object of `record` (which `shape` gave) with the id of `key` as its id. */
   write(writer: RecordWriter, record: ShapedRecord, key: RecordKey): void;

@@ -94,7 +94,10 @@ export class DecodedBatch {
 export interface RecordCodec {
   /** Throws SyntaxError when an element is not valid JSON. */
   decode: (batch: ElementBatch) => DecodedBatch;
-  /** Element `index` of `batch`, shaped: its id, time and anomaly. */
+  /**
+   * Element `index` of `batch`, shaped: its id, time and anomaly. The record is valid until the
+   * codec's next `shape` (a flat element's is the same object, shaped again).
+   */
   shape: (batch: DecodedBatch, index: number, offsets: OffsetFormatter) => ShapedRecord;
   /** Writes the data object of `record` (which `shape` gave) with the id of `key` as its id. */
   write: (writer: RecordWriter, record: ShapedRecord, key: RecordKey) => void;
@@ -134,17 +137,15 @@ class GeneralRecord implements ShapedRecord {
 
 /** A record of the fast path: where its values lie, and its twins' members. */
 class FlatRecord implements ShapedRecord {
-  constructor(
-    readonly key: RecordKey,
-    readonly cursorSeconds: number | undefined,
-    readonly anomaly: string | undefined,
-    readonly batch: DecodedBatch,
-    readonly index: number,
-    /** The twins' members, unless `template` writes them. */
-    readonly twins: string,
-    /** The one twin's members to fill with the date of the value (see TwinTemplate), or undefined. */
-    readonly template: TwinTemplate | undefined,
-  ) {}
+  key: RecordKey = '';
+  cursorSeconds: number | undefined;
+  anomaly: string | undefined;
+  batch: DecodedBatch | undefined;
+  index = 0;
+  /** The twins' members, unless `template` writes them. */
+  twins = '';
+  /** The one twin's members to fill with the date of the value (see TwinTemplate), or undefined. */
+  template: TwinTemplate | undefined;
 }
 
 /**
@@ -322,6 +323,9 @@ export function createRecordCodec(
     return compact ? byteTwin.secondsAt(batch.bytes, start + 1) : undefined;
   };
 
+  // One record of the fast path, shaped again for each element: nothing is allocated per record.
+  const flat = new FlatRecord();
+
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
     const key = batch.keys[index]!;
     const seconds = byteTwinSeconds(batch, index);
@@ -341,14 +345,22 @@ export function createRecordCodec(
       cursorSeconds === undefined
         ? `unreadable ${layout.cursorField} "${batch.text(index, cursorIndex)}"`
         : undefined;
-    return new FlatRecord(key, cursorSeconds, anomaly, batch, index, members, template);
+    flat.key = key;
+    flat.cursorSeconds = cursorSeconds;
+    flat.anomaly = anomaly;
+    flat.batch = batch;
+    flat.index = index;
+    flat.twins = members;
+    flat.template = template;
+    return flat;
   };
 
   /** Bytes of a flat record's data besides its element's: `{"id":"<32 digits>` and what follows the id, and `}`. */
   const recordOverhead = ID_OPEN.length + 32 + afterId.length + 1;
 
   const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
-    const { batch, index, template } = record;
+    const { index, template } = record;
+    const batch = record.batch!;
     const source = batch.bytes;
     const elementEnd = batch.ends[index]!;
     // At most: the element (its braces aside), each value as null (4 bytes, for at least 2) or in its
