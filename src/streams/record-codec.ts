@@ -161,6 +161,12 @@ export function createRecordCodec(
   const keys = layout.fields.map((field, index) =>
     ascii(`${index === 0 ? '{' : ','}${JSON.stringify(field)}:"`),
   );
+  // Each key's bytes as little-endian 32-bit words (the last one zero-padded), compared 4 bytes at a time.
+  const keyWords = keys.map((key) => {
+    const padded = Buffer.alloc(4 * Math.ceil(key.length / 4));
+    key.copy(padded);
+    return Int32Array.from({ length: padded.length / 4 }, (_, w) => padded.readInt32LE(4 * w));
+  });
   const cursorIndex = layout.fields.indexOf(layout.cursorField);
   const twinIndexes = layout.twins.map((twin) => layout.fields.indexOf(twin.field));
   const fast = layout.fastPath && cursorIndex >= 0 && twinIndexes.every((index) => index >= 0);
@@ -201,6 +207,7 @@ export function createRecordCodec(
    */
   const readFlat = (
     bytes: Buffer,
+    words: DataView,
     start: number,
     end: number,
     values: Int32Array,
@@ -216,7 +223,10 @@ export function createRecordCodec(
       const key = keys[field]!;
       const keyLength = key.length;
       if (position + keyLength > end) return -1;
-      for (let k = 0; k < keyLength; k++) if (bytes[position + k] !== key[k]) return -1;
+      const expected = keyWords[field]!;
+      const whole = keyLength >> 2;
+      for (let w = 0; w < whole; w++) if (words.getInt32(position + 4 * w, true) !== expected[w]) return -1;
+      for (let k = 4 * whole; k < keyLength; k++) if (bytes[position + k] !== key[k]) return -1;
       const open = position + keyLength - 1;
       input[length++] = field === 0 ? OPEN_LIST : COMMA;
       const valueAt = length;
@@ -281,10 +291,11 @@ export function createRecordCodec(
     let canonicalBytes: Int32Array | undefined;
     const { bytes, starts, ends } = batch;
     const values = new Int32Array(length * fieldCount * 3);
+    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     const canonical: Buffer[] = [];
     for (let k = 0; k < length; k++) {
       const canonicalBefore = canonical.length;
-      const inputLength = readFlat(bytes, starts[k]!, ends[k]!, values, k * fieldCount * 3, canonical);
+      const inputLength = readFlat(bytes, words, starts[k]!, ends[k]!, values, k * fieldCount * 3, canonical);
       if (inputLength < 0) {
         parsed[k] = JSON.parse(elementText(batch, k)) as RawRecord;
         continue;
