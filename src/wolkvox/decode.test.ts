@@ -492,11 +492,11 @@ describe('bodyElements, element bytes', () => {
   });
 
   it('writes a later chunk after the carry in the same buffer, never over the bytes of a batch handed out', async () => {
-    // Elements of 80 to 2,100 bytes in chunks of 5,000: most chunks end inside an element, whose start
-    // is carried into the next; some elements span several chunks.
+    // Elements of 20 to 2,040 bytes in chunks of 5,000: most chunks end inside an element, whose start
+    // is carried into the next. Element 150 (60 KB) spans 12 chunks: its carry outgrows its buffer.
     const records = Array.from({ length: 300 }, (_, i) => ({
       conn_id: `c${i}`,
-      pad: 'x'.repeat((i * 37) % 2000),
+      pad: 'x'.repeat(i === 150 ? 60_000 : (i * 37) % 2000),
     }));
     const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
     const received: { batch: ElementBatch; copy: Buffer }[] = [];
