@@ -376,6 +376,31 @@ describe('retries', () => {
     expect(records).toEqual([{ conn_id: '1' }, ...RECORDS]);
   });
 
+  it('a body with two `data` members is retried as malformed, then fails naming the problem', async () => {
+    const body = new Parts([
+      '{"code":200,"error":null,"msg":"2","data":[{"conn_id":"1"}],',
+      '"data":[{"conn_id":"2"}]}',
+    ]);
+    api().get(PATH).twice().reply(200, body);
+    const { read, restarts, records } = setup({ maxRetries: 1, streamingThresholdBytes: 1 });
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WolkvoxRetriesExhaustedError);
+    expect((error as Error).message).toBe(
+      'Wolkvox report chat_9 for 2026-08-12 00:00:00 to 2026-08-12 23:59:59 could not be read after 2 attempts; ' +
+        'last failure: truncated or non-JSON body (the body has more than one `data` member). ' +
+        'The next sync continues from its last state.',
+    );
+    // Streamed, the first list's element was handed out before the second `data` key came: a restart follows.
+    expect(restarts).toEqual([
+      {
+        attempt: 1,
+        delayMs: 1000,
+        reason: 'truncated or non-JSON body (the body has more than one `data` member)',
+      },
+    ]);
+    expect(records).toEqual([{ conn_id: '1' }, { conn_id: '1' }]);
+  });
+
   it('yields no restart for a failure before any body', async () => {
     api().get(PATH).reply(503, '').get(PATH).reply(200, OK);
     const { read, restarts } = setup();

@@ -12,6 +12,7 @@ import {
   type Envelope,
   MalformedBodyError,
   readErrorDetail,
+  type Utf8ElementBatch,
 } from './decode.js';
 import type { RawRecord } from './types.js';
 
@@ -175,6 +176,19 @@ describe.each(Object.entries(PATHS))('bodyElements, %s path', (_path, threshold)
     ['trailing garbage', '{"code":200,"data":[]} {}'],
   ])('refuses a body that is %s', async (_what, body) => {
     await expect(decodeAll(body, threshold)).rejects.toThrow(MalformedBodyError);
+  });
+
+  it.each([
+    ['two lists', '{"code":200,"data":[{"conn_id":"a"}],"data":[{"conn_id":"b"}]}'],
+    ['a list, then an object', '{"code":200,"data":[{"conn_id":"a"}],"msg":"m","data":{"conn_id":"b"}}'],
+    ['null, then a list', '{"code":200,"data":null,"data":[{"conn_id":"b"}]}'],
+    ['a list, then an escaped `data` key', '{"data":[],"code":200,"d\\u0061ta":[{"conn_id":"b"}]}'],
+  ])('refuses a body with two `data` members (%s), naming the problem', async (_what, body) => {
+    for (const size of [1, 7, body.length]) {
+      await expect(decodeAll(body, threshold, size)).rejects.toThrow(
+        new MalformedBodyError('the body has more than one `data` member'),
+      );
+    }
   });
 
   it('refuses every truncation of a valid body', async () => {
@@ -475,6 +489,30 @@ describe('bodyElements, element bytes', () => {
 
   it('refuses a body whose key is not a valid JSON string, as malformed', async () => {
     await expect(decodeAll('{"co\\de":200,"data":[]}', PATHS.streaming)).rejects.toThrow(MalformedBodyError);
+  });
+
+  it('writes a later chunk after the carry in the same buffer, never over the bytes of a batch handed out', async () => {
+    // Elements of 20 to 2,040 bytes in chunks of 5,000: most chunks end inside an element, whose start
+    // is carried into the next. Element 150 (60 KB) spans 12 chunks: its carry outgrows its buffer.
+    const records = Array.from({ length: 300 }, (_, i) => ({
+      conn_id: `c${i}`,
+      pad: 'x'.repeat(i === 150 ? 60_000 : (i * 37) % 2000),
+    }));
+    const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
+    const received: { batch: ElementBatch; copy: Buffer }[] = [];
+    const elements = bodyElements(chunkedBytes(bytes, 5000), { streamingThreshold: PATHS.streaming });
+    for await (const batch of elements) {
+      if (batch.kind !== 'utf8') throw new Error('an ASCII body gives byte batches');
+      received.push({ batch, copy: Buffer.from(batch.bytes) });
+    }
+    const utf8 = received.map(({ batch }) => batch as Utf8ElementBatch);
+    // Batches of consecutive chunks share a buffer: the second chunk was written after the first one's carry.
+    const shared = utf8.filter((batch, k) => k > 0 && batch.bytes.buffer === utf8[k - 1]!.bytes.buffer);
+    expect(shared.length).toBeGreaterThan(10);
+    for (const { batch, copy } of received) expect((batch as Utf8ElementBatch).bytes.equals(copy)).toBe(true);
+    expect(received.flatMap(({ batch }) => texts(batch)).map((text) => JSON.parse(text) as unknown)).toEqual(
+      records,
+    );
   });
 
   it('carries only the element in progress from chunk to chunk', async () => {

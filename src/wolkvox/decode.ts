@@ -118,9 +118,11 @@ export function elementText(batch: ElementBatch, k: number): string {
  * batch, so a broken or failing small body hands out nothing. A larger body hands elements out as
  * they complete, under a success `code` or one not yet read: Wolkvox sends `code` before `data`, so
  * only a large body whose failing `code` follows `data` (never seen) hands out elements before it is
- * rejected (the client then tells its consumer of a restart). Memory stays bounded: the splitter
- * keeps only the element or member in progress between chunks (and the batches under the threshold).
- * Throws MalformedBodyError for a body that is not the envelope, CompressedBodyError for gzip bytes.
+ * rejected (the client then tells its consumer of a restart). Memory stays bounded: between chunks the
+ * splitter keeps only the element or member in progress, in a buffer at most twice its size and a
+ * chunk's, filled until full (and the batches under the threshold).
+ * Throws MalformedBodyError for a body that is not the envelope (also one with two `data` members),
+ * CompressedBodyError for gzip bytes.
  */
 export async function* bodyElements(
   body: AsyncIterable<Uint8Array>,
@@ -260,8 +262,19 @@ class EnvelopeSplitter {
   /** The member value too large to keep: its bytes are decoded only to count their fallback bytes. */
   #skipped: BodyTextDecoder | undefined;
   #skippedFallbackBytes = 0;
-  /** Bytes of the previous chunks still needed: from the key, member or element in progress on. */
+  /**
+   * Bytes of the previous chunks still needed: from the key, member or element in progress on. When
+   * it is not empty, the next chunk is scanned as carry + chunk gathered in #store (see #gather).
+   */
   #carry: Buffer = EMPTY;
+  /** The carry is the last #stored bytes of #store, so the next chunk can follow it in place. */
+  #carryInStore = false;
+  /**
+   * Where carry + chunk are gathered. Only its tail from #stored on is ever written: a batch handed
+   * out views some of its first #stored bytes, and they stay as they were for as long as it is held.
+   */
+  #store: Buffer = EMPTY;
+  #stored = 0;
   /** Where the scan goes on in carry + chunk: after the carry, or one byte further past an escaped byte. */
   #resume = 0;
   /** Bounds of the elements completed in the chunk being fed. */
@@ -272,6 +285,8 @@ class EnvelopeSplitter {
   #state: TopState = 'start';
   #keyStart = -1;
   #key: string | undefined;
+  /** A `data` member was met: a second one makes the body malformed. */
+  #dataMember = false;
   #valueStart = -1;
   #inDataList = false;
   #elementStart = -1;
@@ -293,7 +308,7 @@ class EnvelopeSplitter {
 
   /** Scans the next bytes of the body; returns the elements they completed, if any. */
   feed(chunk: Buffer): ElementBatch | undefined {
-    const bytes = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
+    const bytes = this.#gather(chunk);
     const n = bytes.length;
     let depth = this.#depth;
     let inString = this.#inString;
@@ -313,6 +328,11 @@ class EnvelopeSplitter {
         if (this.#keyStart >= 0) {
           this.#key = this.#parse(bytes, this.#keyStart, i + 1) as string;
           this.#keyStart = -1;
+          if (this.#key === 'data') {
+            // JSON keeps the last `data`, but the first one's elements may already be handed out.
+            if (this.#dataMember) throw malformed('the body has more than one `data` member');
+            this.#dataMember = true;
+          }
           this.#state = 'colon';
         }
         continue;
@@ -485,6 +505,35 @@ class EnvelopeSplitter {
     }
   }
 
+  /**
+   * The carry followed by the chunk, as one buffer: the chunk itself when there is no carry, else a
+   * view of #store, where the chunk is copied after a carry that is already there, or both after its
+   * written bytes; when they do not fit, a new store twice their size takes them. An element spread
+   * over many chunks is so copied at most three times in all, not once per chunk. Measured (one
+   * element of 10, 20 and 40 MB in 64 KiB chunks, wall time on 2 shared cores): 0.5–0.8, 1.5–3.5
+   * and 35–51 s with a new buffer of carry + chunk for every chunk (until issue 16), 0.07–0.2,
+   * 0.15–0.3 and 0.5–0.7 s now; a 137 MB body of 193-byte elements in 64 KiB chunks is split as fast
+   * as before (CPU time now / before: 0.91 to 0.97, medians of three sets of 15 to 21 alternating
+   * runs). Peak RSS of one 256 MiB answer of 59,000 records through the CLI: 133–135 MB, as before.
+   */
+  #gather(chunk: Buffer): Buffer {
+    const carry = this.#carry;
+    if (carry.length === 0) return chunk;
+    const size = carry.length + chunk.length;
+    if (this.#store.length - this.#stored < (this.#carryInStore ? chunk.length : size)) {
+      const store = Buffer.allocUnsafe(2 * size); // every byte read is written first: views end at #stored
+      carry.copy(store, 0);
+      this.#store = store;
+      this.#stored = carry.length;
+    } else if (!this.#carryInStore) {
+      carry.copy(this.#store, this.#stored);
+      this.#stored += carry.length;
+    }
+    chunk.copy(this.#store, this.#stored);
+    this.#stored += chunk.length;
+    return this.#store.subarray(this.#stored - size, this.#stored);
+  }
+
   /** Keeps the bytes still needed: from the key, value or element in progress on. */
   #keep(bytes: Buffer, scanned: number): void {
     const n = bytes.length;
@@ -498,6 +547,7 @@ class EnvelopeSplitter {
       else this.#skipped.decode(bytes.subarray(this.#valueStart, n));
     }
     if (this.#elementStart >= 0) from = Math.min(from, this.#elementStart);
+    this.#carryInStore = this.#carry.length > 0; // then bytes is the view of #store that #gather made
     this.#carry = from < n ? bytes.subarray(from) : EMPTY;
     this.#resume = scanned - from;
     const shift = (index: number) => (index >= 0 ? index - from : index);
