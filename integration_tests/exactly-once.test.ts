@@ -50,7 +50,7 @@ const connIds = (run: CliRun) =>
 const warnings = (run: CliRun) =>
   messagesOfType(run, 'LOG')
     .filter((m) => m.log.level === 'WARN')
-    .map((m) => m.log.message as string)
+    .map((m) => m.log.message)
     .join('\n');
 const streamState = (run: CliRun) =>
   messagesOfType(run, 'STATE').at(-1)!.state.stream.stream_state as Record<string, unknown>;
@@ -256,9 +256,7 @@ describe('call budget and full refresh against the simulator', () => {
       expect(attempts.length).toBeLessThan(40);
       const run = await read(config, state, catalogPath);
       attempts.push(run);
-      const statuses = messagesOfType(run, 'TRACE')
-        .filter((m) => m.trace.type === 'STREAM_STATUS')
-        .map((m) => m.trace.stream_status.status as string);
+      const statuses = traces(run, 'STREAM_STATUS').map((m) => m.trace.stream_status.status);
       if (run.exitCode === 0) {
         expect(statuses.at(-1)).toBe('COMPLETE');
         expect(streamState(run)).toEqual({ __ab_full_refresh_sync_complete: true });

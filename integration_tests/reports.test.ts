@@ -103,7 +103,7 @@ const expectSame = (records: Row[], expected: Row[]) => {
 const logs = (run: CliRun, level: string): string[] =>
   messagesOfType(run, 'LOG')
     .filter((message) => message.log.level === level)
-    .map((message) => message.log.message as string);
+    .map((message) => message.log.message);
 
 describe('every Reports Manager report against the simulator', () => {
   it('discover lists a stream per report (the parameterised ones when configured), every schema valid and named', async () => {
@@ -281,12 +281,12 @@ describe('every Reports Manager report against the simulator', () => {
     const validators = new Map(streams.map((stream) => [stream.name, ajv.compile(stream.json_schema)]));
     const seen = new Set<string>();
     for (const message of messagesOfType(run, 'RECORD')) {
-      const validate = validators.get(message.record.stream as string)!;
+      const validate = validators.get(message.record.stream)!;
       expect(
         validate(message.record.data),
         `${message.record.stream} ${ajv.errorsText(validate.errors)}`,
       ).toBe(true);
-      seen.add(message.record.stream as string);
+      seen.add(message.record.stream);
     }
     // Every kind delivered records.
     for (const name of [
@@ -355,19 +355,23 @@ describe('every Reports Manager report against the simulator', () => {
     // Where a unit stands by its state (the rule of the docs): the day after an aggregate's report_date
     // (the end of the range once that day is past it: caught up), an event stream's date; start_date
     // without a state.
-    const states = new Map<string, Row>();
-    const stateOf = (unit: (typeof units)[number]): Row | undefined => {
+    /** A saved state of these streams: `date` (chats), `report_date` (an aggregate) or its partitions. */
+    interface UnitState {
+      date?: string;
+      report_date?: string;
+      partitions?: Record<string, UnitState>;
+    }
+    const states = new Map<string, UnitState>();
+    const stateOf = (unit: (typeof units)[number]): UnitState | undefined => {
       const state = states.get(unit.stream);
-      return unit.skill === undefined
-        ? state
-        : (state?.partitions as Record<string, Row> | undefined)?.[unit.skill];
+      return unit.skill === undefined ? state : state?.partitions?.[unit.skill];
     };
     const positionOf = (unit: (typeof units)[number]): string => {
       const state = stateOf(unit);
-      if (unit.stream === 'chats') return String(state?.date ?? `${FROM} 00:00:00`);
+      if (unit.stream === 'chats') return state?.date ?? `${FROM} 00:00:00`;
       const day = state?.report_date;
       if (day === undefined) return `${FROM} 00:00:00`;
-      const next = at(String(day)) + SECONDS_PER_DAY;
+      const next = at(day) + SECONDS_PER_DAY;
       return next + SECONDS_PER_DAY - 1 > at(TO) ? TO : formatLocal(next);
     };
     const delivered = new Map<string, Row[]>(names.map((name) => [name, []]));
@@ -410,7 +414,7 @@ describe('every Reports Manager report against the simulator', () => {
       for (const name of names) {
         delivered.get(name)!.push(...recordsOf(run, name));
         const last = statesOf(run, name).at(-1);
-        if (last !== undefined) states.set(name, last);
+        if (last !== undefined) states.set(name, last as UnitState);
       }
       const after = units.map(positionOf);
       units.forEach((unit, index) => {
@@ -476,19 +480,19 @@ describe('every Reports Manager report against the simulator', () => {
     );
     expect(run.exitCode).toBe(1);
     const errors = traces(run, 'ERROR').map((trace) => trace.trace.error);
-    expect(errors.map((error) => [error.stream_descriptor.name, error.failure_type])).toEqual([
+    expect(errors.map((error) => [error.stream_descriptor!.name, error.failure_type])).toEqual([
       ['agent_time_by_state', 'config_error'],
       ['skill_service_level_by_hour', 'config_error'],
     ]);
     const fix =
       'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or correct ' +
       "the stream's state in the connection's settings.";
-    expect(errors[0].message).toBe(
+    expect(errors[0]!.message).toBe(
       'The saved state of stream "agent_time_by_state" is unusable: an aggregate stream\'s state is ' +
         '{"report_date": "YYYY-MM-DD"} (the last day read), got an object with the keys "date", "settled_from", ' +
         `"delivered_ids" (an event stream's state). ${fix}`,
     );
-    expect(errors[1].message).toBe(
+    expect(errors[1]!.message).toBe(
       'The saved state of stream "skill_service_level_by_hour (skill_id 101)" is unusable: an aggregate ' +
         'stream\'s state is {"report_date": "YYYY-MM-DD"} (the last day read), got an object with the key "foo". ' +
         fix,

@@ -85,7 +85,7 @@ const connIds = (run: CliRun): string[] =>
 const logs = (run: CliRun, level: string): string[] =>
   messagesOfType(run, 'LOG')
     .filter((message) => message.log.level === level)
-    .map((message) => message.log.message as string);
+    .map((message) => message.log.message);
 
 /** No piece of the token (six characters or more, any letter case) anywhere in the output. */
 function expectNoTokenFragment(run: CliRun): void {
@@ -119,9 +119,9 @@ describe('a 404 that is not Wolkvox (issue 11 §2)', () => {
     expect(run.exitCode).toBe(1);
     expect(traces(run, 'ERROR')[0]!.trace.error).toMatchObject({
       failure_type: 'config_error',
-      message: expect.stringContaining('answered HTTP 404 with an HTML page'),
+      message: expect.stringContaining('answered HTTP 404 with an HTML page') as unknown,
     });
-    const states = messagesOfType(run, 'STATE').map((message) => message.state.stream.stream_state.date);
+    const states = messagesOfType(run, 'STATE').map((message) => message.state.stream.stream_state!.date);
     expect(states.every((date) => date === '2026-01-01 00:00:00')).toBe(true);
     expect(messagesOfType(run, 'RECORD')).toEqual([]);
     expect(server?.calls).toBe(1);
@@ -201,10 +201,10 @@ describe('visible retries and rate limits (issue 12)', () => {
       expect(status).toMatchObject({
         stream_descriptor: { name: 'transfers' },
         status: 'RUNNING',
-        reasons: [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: expect.any(Number) } }],
+        reasons: [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: expect.any(Number) as unknown } }],
       });
     }
-    const afterLimits = statuses.slice(statuses.lastIndexOf(limited[1]) + 1);
+    const afterLimits = statuses.slice(statuses.lastIndexOf(limited[1]!) + 1);
     expect(afterLimits[0]).toEqual({ stream_descriptor: { name: 'transfers' }, status: 'RUNNING' });
     expect(statuses.at(-1)!.status).toBe('COMPLETE');
     expect(connIds(run)).toEqual(['c1', 'c2']);
@@ -220,7 +220,7 @@ describe('visible retries and rate limits (issue 12)', () => {
     expect(traces(run, 'ERROR')[0]!.trace.error.failure_type).toBe('transient_error');
     const limited = traces(run, 'STREAM_STATUS').filter((message) => message.trace.stream_status.reasons);
     expect(limited).toHaveLength(1);
-    const reset = limited[0]!.trace.stream_status.reasons[0].rate_limited.quota_reset as number;
+    const reset = limited[0]!.trace.stream_status.reasons![0]!.rate_limited!.quota_reset!;
     // Bogota is UTC-5 all year: midnight there is 05:00 UTC, within a day after now.
     expect(new Date(reset).getUTCHours()).toBe(5);
     expect(new Date(reset).getUTCMinutes()).toBe(0);
@@ -264,7 +264,7 @@ describe('encodings (issue 12)', () => {
     );
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(70);
-    const message = traces(run, 'ERROR')[0]!.trace.error.message as string;
+    const message = traces(run, 'ERROR')[0]!.trace.error.message;
     expect(message).toContain('is gzip-compressed without a Content-Encoding header');
     expect(message).not.toContain('not valid JSON');
   });
@@ -330,7 +330,7 @@ describe('bad input gets a clear answer (issue 12)', () => {
     const run = await runCli(['check', '--config', files.config!]);
     expect(messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus).toMatchObject({
       status: 'SUCCEEDED',
-      message: expect.stringContaining('not enabled'),
+      message: expect.stringContaining('not enabled') as unknown,
     });
   });
 
