@@ -12,7 +12,14 @@ import {
   type Row,
 } from '../test-support/report-rows.js';
 import { smsDetailRow, startReportServer, type ReportServer } from '../test-support/report-server.js';
-import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  logMessages,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 import { dataset, simulator } from '../test-support/sync-harness.js';
 import { at } from '../test-support/sync-config.js';
 import { formatLocal, SECONDS_PER_DAY } from '../src/time/local-time.js';
@@ -100,11 +107,6 @@ const expectSame = (records: Row[], expected: Row[]) => {
   expect(projections(records, keys)).toEqual(projections(expected, keys));
 };
 
-const logs = (run: CliRun, level: string): string[] =>
-  messagesOfType(run, 'LOG')
-    .filter((message) => message.log.level === level)
-    .map((message) => message.log.message);
-
 describe('every Reports Manager report against the simulator', () => {
   it('discover lists a stream per report (the parameterised ones when configured), every schema valid and named', async () => {
     ({ sim } = await reportsSimulator());
@@ -170,7 +172,7 @@ describe('every Reports Manager report against the simulator', () => {
       'agent_1 20260304000000-20260304235959',
     ]);
     expect(statesOf(run, 'agent_time_by_state').at(-1)).toEqual({ report_date: '2026-03-04' });
-    expect(logs(run, 'INFO').at(-1)).toBe(
+    expect(logMessages(run, 'INFO').at(-1)).toBe(
       "API calls this sync: 6 (each one unit of the operation's daily quota): agent_states_hourly 3, agent_time_by_state 3.",
     );
   });
@@ -248,7 +250,7 @@ describe('every Reports Manager report against the simulator', () => {
     ]);
     expect(run.exitCode).toBe(0);
     expect(recordsOf(run, 'sms_details').map((record) => record.carrier)).toEqual(['Claro', 'Tigo']);
-    const warnings = logs(run, 'WARN').filter((message) => message.includes('carrier'));
+    const warnings = logMessages(run, 'WARN').filter((message) => message.includes('carrier'));
     expect(warnings).toEqual([
       expect.stringMatching(
         /^sms_details: Wolkvox sent fields that the stream's schema does not declare: carrier\./,
@@ -323,11 +325,11 @@ describe('every Reports Manager report against the simulator', () => {
     ]);
     expect(budget.exitCode).toBe(0);
     expect(uncapped.stats().total).toBe(4);
-    expect(logs(budget, 'INFO').at(-1)).toBe(
+    expect(logMessages(budget, 'INFO').at(-1)).toBe(
       "API calls this sync: 4 of the budget of 4 (each one unit of the operation's daily quota): agent_time_by_state 3, transfers 1, chats 0.",
     );
     expect(
-      logs(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
+      logMessages(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
     ).toBeGreaterThan(0);
   });
 
@@ -400,7 +402,7 @@ describe('every Reports Manager report against the simulator', () => {
       }));
       const run = await read(config, names, input);
       expect(run.exitCode).toBe(0);
-      expect(logs(run, 'INFO')).toContain(
+      expect(logMessages(run, 'INFO')).toContain(
         'Call budget of 5 API calls: the streams furthest behind are read first (each with the time its state ' +
           'has read up to): ' +
           order
@@ -497,7 +499,7 @@ describe('every Reports Manager report against the simulator', () => {
         'stream\'s state is {"report_date": "YYYY-MM-DD"} (the last day read), got an object with the key "foo". ' +
         fix,
     );
-    expect(logs(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
+    expect(logMessages(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
       expect.stringMatching(
         new RegExp(`^agent_states_hourly: the saved state's report_date ${afterToday} is after today \\(`),
       ),

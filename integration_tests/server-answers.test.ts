@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveLocally, type LocalHandler, type LocalServer } from '../test-support/local-server.js';
-import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  logMessages,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 
 // The built CLI against small local servers that answer the way real servers and proxies misbehave.
 
@@ -82,11 +89,6 @@ const recordIds = (run: CliRun): string[] =>
   messagesOfType(run, 'RECORD').map((message) => message.record.data.id as string);
 const connIds = (run: CliRun): string[] =>
   messagesOfType(run, 'RECORD').map((message) => message.record.data.conn_id as string);
-const logs = (run: CliRun, level: string): string[] =>
-  messagesOfType(run, 'LOG')
-    .filter((message) => message.log.level === level)
-    .map((message) => message.log.message);
-
 /** No piece of the token (six characters or more, any letter case) anywhere in the output. */
 function expectNoTokenFragment(run: CliRun): void {
   const output = (run.stdout + run.stderr).toLowerCase();
@@ -146,7 +148,7 @@ describe('envelope codes (issue 11 §2)', () => {
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(0);
     expect(connIds(run).sort()).toEqual(records.map((record) => record.conn_id).sort());
-    expect(logs(run, 'WARN').filter((line) => line.includes('code 500'))).toHaveLength(1);
+    expect(logMessages(run, 'WARN').filter((line) => line.includes('code 500'))).toHaveLength(1);
   });
 
   it('a body over 1 MiB whose failing code follows data, then a success: each record exactly once', async () => {
@@ -185,7 +187,7 @@ describe('visible retries and rate limits (issue 12)', () => {
     });
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(0);
-    const warnings = logs(run, 'WARN');
+    const warnings = logMessages(run, 'WARN');
     expect(warnings).toEqual([
       'transfers (report chat_9, 2025-12-31 23:59:59 to 2026-01-03 00:00:00): attempt 1 of at most 6 failed: HTTP 403: ' +
         "the API is paused (maintenance or server backup), or this address is not on the operation's IP allow-list. " +
@@ -240,7 +242,7 @@ describe('encodings (issue 12)', () => {
     expect(run.exitCode).toBe(0);
     const names = messagesOfType(run, 'RECORD').map((message) => message.record.data.transfer_agent_name);
     expect(names).toEqual(['Ana Peña', 'Ana Peña']);
-    const warnings = logs(run, 'WARN').filter((line) => line.includes('Windows-1252'));
+    const warnings = logMessages(run, 'WARN').filter((line) => line.includes('Windows-1252'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^1 Wolkvox response held bytes that are not valid UTF-8/);
   });
@@ -252,7 +254,7 @@ describe('encodings (issue 12)', () => {
     );
     const run = await read(baseUrl);
     expect(messagesOfType(run, 'RECORD')[0]!.record.data.transfer_agent_name).toBe('Ana Peña');
-    expect(logs(run, 'WARN')).toEqual([]);
+    expect(logMessages(run, 'WARN')).toEqual([]);
   });
 
   it('a gzip body without Content-Encoding: an error naming the encoding, not "not valid JSON"', async () => {

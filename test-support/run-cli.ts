@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AirbyteMessage, TraceBody } from '../src/protocol/messages.js';
+import type { AirbyteMessage, LogLevel, TraceBody } from '../src/protocol/messages.js';
 import { parseProtocolLines } from './protocol-schema.js';
 
 export const CLI_PATH = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -66,4 +66,12 @@ export const messagesOfType = <T extends AirbyteMessage['type']>(run: CliRun, ty
 
 /** The TRACE messages of `run` whose trace is of `traceType`, in the order they were written. */
 export const traces = <T extends TraceBody['type']>(run: CliRun, traceType: T): TraceOfType<T>[] =>
-  messagesOfType(run, 'TRACE').filter((message): message is TraceOfType<T> => message.trace.type === traceType);
+  messagesOfType(run, 'TRACE').filter(
+    (message): message is TraceOfType<T> => message.trace.type === traceType,
+  );
+
+/** The texts of the LOG messages of `run` at `level`, in the order they were written. */
+export const logMessages = (run: CliRun, level: LogLevel): string[] =>
+  messagesOfType(run, 'LOG')
+    .filter((message) => message.log.level === level)
+    .map((message) => message.log.message);
