@@ -2,7 +2,8 @@ import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { messagesOfType, runCli, traces, writeJsonFiles } from '../test-support/run-cli.js';
+import type { ConnectorSpecification } from '../src/config/spec.js';
+import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
 import { CATALOG_PATH } from '../test-support/sync-harness.js';
 
 const TOKEN = 'tok-SECRET-4f9a1c';
@@ -21,6 +22,10 @@ const catalog = {
     },
   ],
 };
+
+/** The connection specification of the one SPEC message of a `spec` run. */
+const connectionSpecification = (run: CliRun) =>
+  (messagesOfType(run, 'SPEC')[0]!.spec as ConnectorSpecification).connectionSpecification;
 
 /** Spec rules of Airbyte's acceptance tests (shared/airbyte-conventions.md). */
 function assertAcceptanceRules(schema: unknown, path = '$'): void {
@@ -47,17 +52,16 @@ describe('spec', () => {
     const run = await runCli(['spec']);
     expect(run.exitCode).toBe(0);
     expect(run.messages).toHaveLength(1);
-    const spec = messagesOfType(run, 'SPEC')[0]!.spec;
-    const connection = spec.connectionSpecification;
+    const connection = connectionSpecification(run);
     expect(connection.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(connection.required).toEqual(['wolkvox_server', 'wolkvox_token', 'start_date']);
-    expect(connection.properties.wolkvox_token.airbyte_secret).toBe(true);
+    expect(connection.properties.wolkvox_token!.airbyte_secret).toBe(true);
     assertAcceptanceRules(connection);
     const orders = Object.values(connection.properties).map(
       (property) => (property as { order: number }).order,
     );
     expect(new Set(orders).size).toBe(orders.length);
-    for (const property of Object.values(connection.properties) as Record<string, unknown>[]) {
+    for (const property of Object.values(connection.properties)) {
       expect(property.title).toBeTruthy();
       expect(property.description).toBeTruthy();
     }
@@ -69,9 +73,9 @@ describe('spec', () => {
   });
 
   it('gives every patterned field a pattern_descriptor the UI shows instead of the regex', async () => {
-    const { properties } = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
+    const { properties } = connectionSpecification(await runCli(['spec']));
     const descriptors = Object.fromEntries(
-      Object.entries(properties as Record<string, Record<string, unknown>>)
+      Object.entries(properties)
         .filter(([, property]) => property.pattern !== undefined)
         .map(([name, property]) => [name, property.pattern_descriptor]),
     );
@@ -89,13 +93,13 @@ describe('spec', () => {
       base_url: ['https://wv0032.wolkvox.com', 'https://proxy.example.com/wolkvox'],
     };
     for (const [name, values] of Object.entries(accepted)) {
-      for (const value of values) expect(value).toMatch(new RegExp(String(properties[name].pattern)));
+      for (const value of values) expect(value).toMatch(new RegExp(String(properties[name]!.pattern)));
     }
   });
 
   it('shows the fields a person must decide first and groups the tuning options', async () => {
-    const connection = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
-    const properties = connection.properties as Record<string, Record<string, unknown>>;
+    const connection = connectionSpecification(await runCli(['spec']));
+    const properties = connection.properties;
     const groups = connection.groups as { id: string; title?: string }[];
     expect(groups.map((group) => group.id)).toEqual(['wolkvox', 'range', 'streams', 'tuning']);
     for (const group of groups) expect(group.title).toBeTruthy();
@@ -130,8 +134,8 @@ describe('spec', () => {
   });
 
   it('says in the form where the server and token are found, the IP allow list and the daily quota', async () => {
-    const { properties } = messagesOfType(await runCli(['spec']), 'SPEC')[0]!.spec.connectionSpecification;
-    const text = (name: string) => String(properties[name].description);
+    const { properties } = connectionSpecification(await runCli(['spec']));
+    const text = (name: string) => String(properties[name]!.description);
     expect(text('wolkvox_server')).toContain('wv{server}.wolkvox.com');
     expect(text('wolkvox_token')).toContain(
       'Wolkvox Manager: Configuration (gear, top right) > Integrations > Tokens',
@@ -147,7 +151,7 @@ describe('discover', () => {
     const files = writeJsonFiles({ config: goodConfig });
     const run = await runCli(['discover', '--config', files.config!]);
     expect(run.exitCode).toBe(0);
-    const [stream] = messagesOfType(run, 'CATALOG')[0]!.catalog.streams;
+    const stream = messagesOfType(run, 'CATALOG')[0]!.catalog.streams[0]!;
     expect(stream).toMatchObject({
       name: 'transfers',
       supported_sync_modes: ['full_refresh', 'incremental'],
@@ -156,7 +160,7 @@ describe('discover', () => {
       source_defined_primary_key: [['id']],
       is_resumable: true,
     });
-    const fields = Object.keys(stream.json_schema.properties);
+    const fields = Object.keys(stream.json_schema.properties as Record<string, unknown>);
     for (const field of [...TRANSFER_FIELDS, 'id', 'transferred_at']) {
       expect(fields).toContain(field);
     }

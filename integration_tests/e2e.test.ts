@@ -78,7 +78,7 @@ describe('end to end against the Wolkvox simulator', () => {
     const statuses = traces(run, 'STREAM_STATUS').map((message) => message.trace.stream_status.status);
     expect(statuses).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
     const states = messagesOfType(run, 'STATE');
-    const counted = states.reduce((sum, message) => sum + message.state.sourceStats.recordCount, 0);
+    const counted = states.reduce((sum, message) => sum + message.state.sourceStats!.recordCount, 0);
     expect(counted).toBe(messagesOfType(run, 'RECORD').length);
     expect(traces(run, 'ESTIMATE').length).toBeGreaterThan(0);
   }, 240_000);
@@ -189,7 +189,7 @@ describe('end to end against the Wolkvox simulator', () => {
     const lookback = await readSync(sim, { ...config, lookback_window_minutes: 30 }, lastState(incremental));
     // The lookback re-delivers only what lies in its 30 minutes before the settled span, whose ids the
     // state lists (they are skipped).
-    const saved = messagesOfType(incremental, 'STATE').at(-1)!.state.stream.stream_state;
+    const saved = messagesOfType(incremental, 'STATE').at(-1)!.state.stream.stream_state!;
     const settled = parseLocal(saved.settled_from as string)!;
     const lookbackFrom = parseLocal(saved.date as string)! - 1_800;
     expect(deliveredIds([lookback])).toEqual(expectedIds(sim.dataset.records(lookbackFrom, settled - 1)));
@@ -199,13 +199,11 @@ describe('end to end against the Wolkvox simulator', () => {
     sim = await simulator({ dataset: dataset({ from: '2026-01-01', to: '2026-01-05 23:59:59' }) });
     const run = await readSync(sim, sim.connectorConfig());
     const kinds = run.messages.map((m) =>
-      m.type === 'TRACE' && (m.trace as { type: string }).type === 'ESTIMATE'
-        ? 'ESTIMATE'
-        : (m.type as string),
+      m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? 'ESTIMATE' : m.type,
     );
     expect(kinds.indexOf('ESTIMATE')).toBeLessThan(kinds.indexOf('RECORD'));
     expect(kinds.lastIndexOf('ESTIMATE')).toBeGreaterThan(kinds.indexOf('RECORD'));
-    const logs = messagesOfType(run, 'LOG').map((m) => m.log.message as string);
+    const logs = messagesOfType(run, 'LOG').map((m) => m.log.message);
     expect(logs.some((line) => /estimate \d+ records \(rough, nothing read yet/.test(line))).toBe(true);
   });
 
@@ -262,7 +260,7 @@ function readUntilStates(config: object, states: number): Promise<CliRun> {
  */
 function recordsBeyondLastState(run: CliRun): number {
   const states = messagesOfType(run, 'STATE');
-  const cursor = states.at(-1)!.state.stream.stream_state.date as string;
+  const cursor = states.at(-1)!.state.stream.stream_state!.date as string;
   return messagesOfType(run, 'RECORD').filter((message) => (message.record.data.date as string) >= cursor)
     .length;
 }

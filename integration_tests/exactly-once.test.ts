@@ -5,7 +5,14 @@ import type { RunningSimulator } from '../src/simulator/server.js';
 import { formatLocal, parseLocal, SECONDS_PER_DAY } from '../src/time/local-time.js';
 import { wallClockAt } from '../src/time/zone.js';
 import { startReportServer, transfer, type ReportServer } from '../test-support/report-server.js';
-import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  logMessages,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 import {
   CATALOG_PATH,
   dataset,
@@ -47,11 +54,7 @@ const connIds = (run: CliRun) =>
   records(run)
     .map((r) => r.conn_id)
     .sort();
-const warnings = (run: CliRun) =>
-  messagesOfType(run, 'LOG')
-    .filter((m) => m.log.level === 'WARN')
-    .map((m) => m.log.message as string)
-    .join('\n');
+const warnings = (run: CliRun) => logMessages(run, 'WARN').join('\n');
 const streamState = (run: CliRun) =>
   messagesOfType(run, 'STATE').at(-1)!.state.stream.stream_state as Record<string, unknown>;
 
@@ -256,9 +259,7 @@ describe('call budget and full refresh against the simulator', () => {
       expect(attempts.length).toBeLessThan(40);
       const run = await read(config, state, catalogPath);
       attempts.push(run);
-      const statuses = messagesOfType(run, 'TRACE')
-        .filter((m) => m.trace.type === 'STREAM_STATUS')
-        .map((m) => m.trace.stream_status.status as string);
+      const statuses = traces(run, 'STREAM_STATUS').map((m) => m.trace.stream_status.status);
       if (run.exitCode === 0) {
         expect(statuses.at(-1)).toBe('COMPLETE');
         expect(streamState(run)).toEqual({ __ab_full_refresh_sync_complete: true });

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { ConnectorSpecification } from '../src/config/spec.js';
 
 /**
  * Packaging consistency: metadata.yaml against Airbyte's official metadata schema, and the Dockerfile's
@@ -20,12 +21,46 @@ const METADATA_SCHEMA_PATH = resolve(
 
 const readText = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** package.json and package-lock.json: the keys these tests read. */
+interface PackageJson {
+  version: string;
+  license: string;
+  bin: Record<string, string>;
+}
 
-const packageJson = JSON.parse(readText('package.json')) as Json;
-const spec = JSON.parse(readText('schemas/spec.json')) as Json;
-const metadata = parse(readText('metadata.yaml')) as Json;
-const data = metadata.data as Json;
+/** metadata.yaml's `data` (ConnectorMetadataDefinitionV0, validated below): the keys these tests read. */
+interface MetadataData {
+  connectorType: string;
+  connectorSubtype: string;
+  dockerRepository: string;
+  dockerImageTag: string;
+  githubIssueLabel: string;
+  license: string;
+  documentationUrl: string;
+  definitionId: string;
+  tags: string[];
+  icon: string;
+  allowedHosts: { hosts: string[] };
+}
+
+/** One test of a suite of acceptance-test-config.yml (each suite uses some of these keys). */
+interface AcceptanceTest {
+  config_path?: string;
+  status?: string;
+  expect_records?: { path?: string };
+  future_state?: { future_state_path?: string };
+}
+
+/** acceptance-test-config.yml: the image and the suites, by name. */
+interface AcceptanceTestConfig {
+  connector_image: string;
+  acceptance_tests: Record<string, { tests?: AcceptanceTest[] }>;
+}
+
+const packageJson = JSON.parse(readText('package.json')) as PackageJson;
+const spec = JSON.parse(readText('schemas/spec.json')) as ConnectorSpecification;
+const metadata = parse(readText('metadata.yaml')) as { data: MetadataData };
+const data = metadata.data;
 
 interface DockerInstruction {
   keyword: string;
@@ -112,22 +147,22 @@ describe('metadata.yaml', () => {
 
   it('names a square SVG icon that exists', () => {
     expect(data.icon).toBe('icon.svg');
-    const svg = readText(data.icon as string);
+    const svg = readText(data.icon);
     const viewBox = /<svg[^>]*\sviewBox="0 0 (\d+) (\d+)"/.exec(svg);
     expect(viewBox, 'icon.svg needs a viewBox').not.toBeNull();
     expect(viewBox![1]).toBe(viewBox![2]);
   });
 
   it('points documentationUrl at the docs page of this repository', () => {
-    const match = /\/blob\/[^/]+\/(.+)$/.exec(String(data.documentationUrl));
+    const match = /\/blob\/[^/]+\/(.+)$/.exec(data.documentationUrl);
     expect(match, 'documentationUrl should be a GitHub blob URL of a file in this repository').not.toBeNull();
     const docsPath = match![1]!;
     expect(existsSync(join(ROOT, docsPath)), `${docsPath} must exist`).toBe(true);
-    expect(readText(docsPath)).toContain(`| ${packageJson.version as string} `);
+    expect(readText(docsPath)).toContain(`| ${packageJson.version} `);
   });
 
   it('allows the Wolkvox API hosts (wv{server}.wolkvox.com) and the optional base_url host', () => {
-    const hosts = data.allowedHosts.hosts as string[];
+    const hosts = data.allowedHosts.hosts;
     const allows = (host: string): boolean =>
       hosts.some((pattern) =>
         new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^]*')}$`).test(host),
@@ -157,7 +192,7 @@ describe('Dockerfile', () => {
     const parts = entrypoint as string[];
     expect(parts).toEqual(['/usr/local/bin/node', expect.any(String)]);
     for (const part of parts) expect(isAbsolute(part), `${part} must be absolute`).toBe(true);
-    const bin = (packageJson.bin as Record<string, string>)['source-wolkvox']!;
+    const bin = packageJson.bin['source-wolkvox']!;
     expect(parts[1]).toBe(`/airbyte/integration_code/${bin.replace(/^\.\//, '')}`);
   });
 
@@ -172,9 +207,9 @@ describe('Dockerfile', () => {
   });
 
   it('has one version in package.json, metadata.yaml, the label, CHANGELOG.md and the docs changelog', () => {
-    const version = packageJson.version as string;
+    const version = packageJson.version;
     expect(version).toMatch(/^\d+\.\d+\.\d+$/);
-    const lock = JSON.parse(readText('package-lock.json')) as Json;
+    const lock = JSON.parse(readText('package-lock.json')) as PackageJson;
     const changelog = /^## (\d+\.\d+\.\d+) - (\d{4}-\d{2}-\d{2})$/m.exec(readText('CHANGELOG.md'));
     const docsRow = /^\| (\d+\.\d+\.\d+) +\| (\d{4}-\d{2}-\d{2}) /m.exec(readText('docs/wolkvox.md'));
     expect({
@@ -254,21 +289,19 @@ describe('Dockerfile', () => {
 });
 
 describe('acceptance-test-config.yml', () => {
-  const config = parse(readText('acceptance-test-config.yml')) as Json;
-  const tests = config.acceptance_tests as Json;
+  const config = parse(readText('acceptance-test-config.yml')) as AcceptanceTestConfig;
+  const tests = config.acceptance_tests;
 
   it('tests the image named in metadata.yaml', () => {
-    expect(config.connector_image).toBe(`${data.dockerRepository as string}:dev`);
+    expect(config.connector_image).toBe(`${data.dockerRepository}:dev`);
   });
 
   it('reads from the simulator container: sample_config.json with base_url naming it', () => {
-    const sample = JSON.parse(readText('integration_tests/sample_config.json')) as Json;
-    const acceptance = JSON.parse(readText('integration_tests/acceptance_config.json')) as Json;
+    const sample = JSON.parse(readText('integration_tests/sample_config.json')) as Record<string, unknown>;
+    const acceptance = JSON.parse(readText('integration_tests/acceptance_config.json')) as unknown;
     expect(acceptance).toEqual({ ...sample, base_url: 'http://wolkvox-simulator:8787' });
     const configPaths = new Set(
-      Object.values(tests).flatMap((suite) =>
-        (suite as Json).tests.map((test: Json) => test.config_path as string),
-      ),
+      Object.values(tests).flatMap((suite) => suite.tests!.map((test) => test.config_path)),
     );
     expect([...configPaths].sort()).toEqual([
       'integration_tests/acceptance_config.json',
@@ -280,10 +313,10 @@ describe('acceptance-test-config.yml', () => {
     for (const suite of ['spec', 'connection', 'discovery', 'basic_read', 'full_refresh', 'incremental']) {
       expect(tests[suite]?.tests?.length ?? 0, `acceptance_tests.${suite}.tests`).toBeGreaterThan(0);
     }
-    const statuses = (tests.connection.tests as Json[]).map((test) => test.status);
+    const statuses = tests.connection!.tests!.map((test) => test.status);
     expect(statuses).toEqual(expect.arrayContaining(['succeed', 'failed']));
-    expect(tests.basic_read.tests[0].expect_records.path).toBeTruthy();
-    expect(tests.incremental.tests[0].future_state.future_state_path).toBeTruthy();
+    expect(tests.basic_read?.tests?.[0]?.expect_records?.path).toBeTruthy();
+    expect(tests.incremental?.tests?.[0]?.future_state?.future_state_path).toBeTruthy();
   });
 
   /** Every value of a key named *_path or `path`, with its location in the config. */
@@ -311,9 +344,9 @@ describe('acceptance-test-config.yml', () => {
       const text = readText(path);
       if (path.endsWith('.jsonl')) {
         for (const line of text.split('\n').filter((l) => l.trim() !== ''))
-          expect(() => JSON.parse(line)).not.toThrow();
+          expect((): unknown => JSON.parse(line)).not.toThrow();
       } else {
-        expect(() => JSON.parse(text), path).not.toThrow();
+        expect((): unknown => JSON.parse(text), path).not.toThrow();
       }
     }
   });
@@ -353,7 +386,9 @@ describe('docs/wolkvox.md', () => {
   });
 
   it('maps every field of the stream schema to a Snowflake and a BigQuery type', () => {
-    const schema = JSON.parse(readText('schemas/transfers.json')) as Json;
+    const schema = JSON.parse(readText('schemas/transfers.json')) as {
+      properties: Record<string, { airbyte_type?: string }>;
+    };
     const rows = new Map(
       section('Data type map')
         .split('\n')
@@ -361,12 +396,12 @@ describe('docs/wolkvox.md', () => {
         .map((line) => line.split('|').map((cell) => cell.trim()))
         .map((cells) => [cells[1]!.replaceAll('`', ''), { snowflake: cells[3], bigquery: cells[4] }]),
     );
-    const expected = (property: Json) =>
+    const expected = (property: { airbyte_type?: string }) =>
       ({
         timestamp_with_timezone: { snowflake: 'TIMESTAMP_TZ', bigquery: 'TIMESTAMP' },
         timestamp_without_timezone: { snowflake: 'TIMESTAMP_NTZ', bigquery: 'DATETIME' },
-      })[property.airbyte_type as string] ?? { snowflake: 'VARCHAR', bigquery: 'STRING' };
-    for (const [field, property] of Object.entries(schema.properties as Record<string, Json>)) {
+      })[property.airbyte_type ?? ''] ?? { snowflake: 'VARCHAR', bigquery: 'STRING' };
+    for (const [field, property] of Object.entries(schema.properties)) {
       expect(rows.get(field), field).toEqual(expected(property));
     }
     expect(schema.properties.transferred_at_local).toMatchObject({
@@ -381,14 +416,12 @@ describe('docs/wolkvox.md', () => {
       expect(limits, topic).toContain(topic);
     expect(docs).toContain('Airbyte Cloud does not accept custom Docker connectors');
     expect(docs).toContain('docker buildx build --platform linux/amd64,linux/arm64');
-    expect(docs).toContain(
-      `docker build -t ${data.dockerRepository as string}:${packageJson.version as string} .`,
-    );
-    expect(docs).toContain(`ghcr.io/<org>/${data.dockerRepository as string}`);
+    expect(docs).toContain(`docker build -t ${data.dockerRepository}:${packageJson.version} .`);
+    expect(docs).toContain(`ghcr.io/<org>/${data.dockerRepository}`);
     expect(docs).toContain('kind load docker-image');
     expect(docs).not.toContain('airbyte/source-wolkvox');
-    const acceptance = parse(readText('acceptance-test-config.yml')) as Json;
-    expect(docs).toContain(`docker build -t ${acceptance.connector_image as string} .`);
+    const acceptance = parse(readText('acceptance-test-config.yml')) as AcceptanceTestConfig;
+    expect(docs).toContain(`docker build -t ${acceptance.connector_image} .`);
     expect(docs).toContain('--name wolkvox-simulator --network wolkvox-cat');
   });
 });

@@ -12,7 +12,14 @@ import {
   type Row,
 } from '../test-support/report-rows.js';
 import { smsDetailRow, startReportServer, type ReportServer } from '../test-support/report-server.js';
-import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  logMessages,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 import { dataset, simulator } from '../test-support/sync-harness.js';
 import { at } from '../test-support/sync-config.js';
 import { formatLocal, SECONDS_PER_DAY } from '../src/time/local-time.js';
@@ -100,11 +107,6 @@ const expectSame = (records: Row[], expected: Row[]) => {
   expect(projections(records, keys)).toEqual(projections(expected, keys));
 };
 
-const logs = (run: CliRun, level: string): string[] =>
-  messagesOfType(run, 'LOG')
-    .filter((message) => message.log.level === level)
-    .map((message) => message.log.message as string);
-
 describe('every Reports Manager report against the simulator', () => {
   it('discover lists a stream per report (the parameterised ones when configured), every schema valid and named', async () => {
     ({ sim } = await reportsSimulator());
@@ -170,7 +172,7 @@ describe('every Reports Manager report against the simulator', () => {
       'agent_1 20260304000000-20260304235959',
     ]);
     expect(statesOf(run, 'agent_time_by_state').at(-1)).toEqual({ report_date: '2026-03-04' });
-    expect(logs(run, 'INFO').at(-1)).toBe(
+    expect(logMessages(run, 'INFO').at(-1)).toBe(
       "API calls this sync: 6 (each one unit of the operation's daily quota): agent_states_hourly 3, agent_time_by_state 3.",
     );
   });
@@ -248,7 +250,7 @@ describe('every Reports Manager report against the simulator', () => {
     ]);
     expect(run.exitCode).toBe(0);
     expect(recordsOf(run, 'sms_details').map((record) => record.carrier)).toEqual(['Claro', 'Tigo']);
-    const warnings = logs(run, 'WARN').filter((message) => message.includes('carrier'));
+    const warnings = logMessages(run, 'WARN').filter((message) => message.includes('carrier'));
     expect(warnings).toEqual([
       expect.stringMatching(
         /^sms_details: Wolkvox sent fields that the stream's schema does not declare: carrier\./,
@@ -281,12 +283,12 @@ describe('every Reports Manager report against the simulator', () => {
     const validators = new Map(streams.map((stream) => [stream.name, ajv.compile(stream.json_schema)]));
     const seen = new Set<string>();
     for (const message of messagesOfType(run, 'RECORD')) {
-      const validate = validators.get(message.record.stream as string)!;
+      const validate = validators.get(message.record.stream)!;
       expect(
         validate(message.record.data),
         `${message.record.stream} ${ajv.errorsText(validate.errors)}`,
       ).toBe(true);
-      seen.add(message.record.stream as string);
+      seen.add(message.record.stream);
     }
     // Every kind delivered records.
     for (const name of [
@@ -323,11 +325,11 @@ describe('every Reports Manager report against the simulator', () => {
     ]);
     expect(budget.exitCode).toBe(0);
     expect(uncapped.stats().total).toBe(4);
-    expect(logs(budget, 'INFO').at(-1)).toBe(
+    expect(logMessages(budget, 'INFO').at(-1)).toBe(
       "API calls this sync: 4 of the budget of 4 (each one unit of the operation's daily quota): agent_time_by_state 3, transfers 1, chats 0.",
     );
     expect(
-      logs(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
+      logMessages(budget, 'WARN').filter((message) => /budget of 4 reached/.test(message)).length,
     ).toBeGreaterThan(0);
   });
 
@@ -355,19 +357,23 @@ describe('every Reports Manager report against the simulator', () => {
     // Where a unit stands by its state (the rule of the docs): the day after an aggregate's report_date
     // (the end of the range once that day is past it: caught up), an event stream's date; start_date
     // without a state.
-    const states = new Map<string, Row>();
-    const stateOf = (unit: (typeof units)[number]): Row | undefined => {
+    /** A saved state of these streams: `date` (chats), `report_date` (an aggregate) or its partitions. */
+    interface UnitState {
+      date?: string;
+      report_date?: string;
+      partitions?: Record<string, UnitState>;
+    }
+    const states = new Map<string, UnitState>();
+    const stateOf = (unit: (typeof units)[number]): UnitState | undefined => {
       const state = states.get(unit.stream);
-      return unit.skill === undefined
-        ? state
-        : (state?.partitions as Record<string, Row> | undefined)?.[unit.skill];
+      return unit.skill === undefined ? state : state?.partitions?.[unit.skill];
     };
     const positionOf = (unit: (typeof units)[number]): string => {
       const state = stateOf(unit);
-      if (unit.stream === 'chats') return String(state?.date ?? `${FROM} 00:00:00`);
+      if (unit.stream === 'chats') return state?.date ?? `${FROM} 00:00:00`;
       const day = state?.report_date;
       if (day === undefined) return `${FROM} 00:00:00`;
-      const next = at(String(day)) + SECONDS_PER_DAY;
+      const next = at(day) + SECONDS_PER_DAY;
       return next + SECONDS_PER_DAY - 1 > at(TO) ? TO : formatLocal(next);
     };
     const delivered = new Map<string, Row[]>(names.map((name) => [name, []]));
@@ -396,7 +402,7 @@ describe('every Reports Manager report against the simulator', () => {
       }));
       const run = await read(config, names, input);
       expect(run.exitCode).toBe(0);
-      expect(logs(run, 'INFO')).toContain(
+      expect(logMessages(run, 'INFO')).toContain(
         'Call budget of 5 API calls: the streams furthest behind are read first (each with the time its state ' +
           'has read up to): ' +
           order
@@ -410,7 +416,7 @@ describe('every Reports Manager report against the simulator', () => {
       for (const name of names) {
         delivered.get(name)!.push(...recordsOf(run, name));
         const last = statesOf(run, name).at(-1);
-        if (last !== undefined) states.set(name, last);
+        if (last !== undefined) states.set(name, last as UnitState);
       }
       const after = units.map(positionOf);
       units.forEach((unit, index) => {
@@ -476,24 +482,24 @@ describe('every Reports Manager report against the simulator', () => {
     );
     expect(run.exitCode).toBe(1);
     const errors = traces(run, 'ERROR').map((trace) => trace.trace.error);
-    expect(errors.map((error) => [error.stream_descriptor.name, error.failure_type])).toEqual([
+    expect(errors.map((error) => [error.stream_descriptor!.name, error.failure_type])).toEqual([
       ['agent_time_by_state', 'config_error'],
       ['skill_service_level_by_hour', 'config_error'],
     ]);
     const fix =
       'Reset (clear) the data of this stream in Airbyte so that it is read again from start_date, or correct ' +
       "the stream's state in the connection's settings.";
-    expect(errors[0].message).toBe(
+    expect(errors[0]!.message).toBe(
       'The saved state of stream "agent_time_by_state" is unusable: an aggregate stream\'s state is ' +
         '{"report_date": "YYYY-MM-DD"} (the last day read), got an object with the keys "date", "settled_from", ' +
         `"delivered_ids" (an event stream's state). ${fix}`,
     );
-    expect(errors[1].message).toBe(
+    expect(errors[1]!.message).toBe(
       'The saved state of stream "skill_service_level_by_hour (skill_id 101)" is unusable: an aggregate ' +
         'stream\'s state is {"report_date": "YYYY-MM-DD"} (the last day read), got an object with the key "foo". ' +
         fix,
     );
-    expect(logs(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
+    expect(logMessages(run, 'WARN').filter((message) => message.includes(afterToday))).toEqual([
       expect.stringMatching(
         new RegExp(`^agent_states_hourly: the saved state's report_date ${afterToday} is after today \\(`),
       ),

@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveLocally, type LocalHandler, type LocalServer } from '../test-support/local-server.js';
-import { messagesOfType, runCli, traces, writeJsonFiles, type CliRun } from '../test-support/run-cli.js';
+import {
+  logMessages,
+  messagesOfType,
+  runCli,
+  traces,
+  writeJsonFiles,
+  type CliRun,
+} from '../test-support/run-cli.js';
 
 // The built CLI against small local servers that answer the way real servers and proxies misbehave.
 
@@ -82,11 +89,6 @@ const recordIds = (run: CliRun): string[] =>
   messagesOfType(run, 'RECORD').map((message) => message.record.data.id as string);
 const connIds = (run: CliRun): string[] =>
   messagesOfType(run, 'RECORD').map((message) => message.record.data.conn_id as string);
-const logs = (run: CliRun, level: string): string[] =>
-  messagesOfType(run, 'LOG')
-    .filter((message) => message.log.level === level)
-    .map((message) => message.log.message as string);
-
 /** No piece of the token (six characters or more, any letter case) anywhere in the output. */
 function expectNoTokenFragment(run: CliRun): void {
   const output = (run.stdout + run.stderr).toLowerCase();
@@ -119,9 +121,9 @@ describe('a 404 that is not Wolkvox (issue 11 §2)', () => {
     expect(run.exitCode).toBe(1);
     expect(traces(run, 'ERROR')[0]!.trace.error).toMatchObject({
       failure_type: 'config_error',
-      message: expect.stringContaining('answered HTTP 404 with an HTML page'),
+      message: expect.stringContaining('answered HTTP 404 with an HTML page') as unknown,
     });
-    const states = messagesOfType(run, 'STATE').map((message) => message.state.stream.stream_state.date);
+    const states = messagesOfType(run, 'STATE').map((message) => message.state.stream.stream_state!.date);
     expect(states.every((date) => date === '2026-01-01 00:00:00')).toBe(true);
     expect(messagesOfType(run, 'RECORD')).toEqual([]);
     expect(server?.calls).toBe(1);
@@ -146,7 +148,7 @@ describe('envelope codes (issue 11 §2)', () => {
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(0);
     expect(connIds(run).sort()).toEqual(records.map((record) => record.conn_id).sort());
-    expect(logs(run, 'WARN').filter((line) => line.includes('code 500'))).toHaveLength(1);
+    expect(logMessages(run, 'WARN').filter((line) => line.includes('code 500'))).toHaveLength(1);
   });
 
   it('a body over 1 MiB whose failing code follows data, then a success: each record exactly once', async () => {
@@ -185,7 +187,7 @@ describe('visible retries and rate limits (issue 12)', () => {
     });
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(0);
-    const warnings = logs(run, 'WARN');
+    const warnings = logMessages(run, 'WARN');
     expect(warnings).toEqual([
       'transfers (report chat_9, 2025-12-31 23:59:59 to 2026-01-03 00:00:00): attempt 1 of at most 6 failed: HTTP 403: ' +
         "the API is paused (maintenance or server backup), or this address is not on the operation's IP allow-list. " +
@@ -201,10 +203,10 @@ describe('visible retries and rate limits (issue 12)', () => {
       expect(status).toMatchObject({
         stream_descriptor: { name: 'transfers' },
         status: 'RUNNING',
-        reasons: [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: expect.any(Number) } }],
+        reasons: [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: expect.any(Number) as unknown } }],
       });
     }
-    const afterLimits = statuses.slice(statuses.lastIndexOf(limited[1]) + 1);
+    const afterLimits = statuses.slice(statuses.lastIndexOf(limited[1]!) + 1);
     expect(afterLimits[0]).toEqual({ stream_descriptor: { name: 'transfers' }, status: 'RUNNING' });
     expect(statuses.at(-1)!.status).toBe('COMPLETE');
     expect(connIds(run)).toEqual(['c1', 'c2']);
@@ -220,7 +222,7 @@ describe('visible retries and rate limits (issue 12)', () => {
     expect(traces(run, 'ERROR')[0]!.trace.error.failure_type).toBe('transient_error');
     const limited = traces(run, 'STREAM_STATUS').filter((message) => message.trace.stream_status.reasons);
     expect(limited).toHaveLength(1);
-    const reset = limited[0]!.trace.stream_status.reasons[0].rate_limited.quota_reset as number;
+    const reset = limited[0]!.trace.stream_status.reasons![0]!.rate_limited!.quota_reset!;
     // Bogota is UTC-5 all year: midnight there is 05:00 UTC, within a day after now.
     expect(new Date(reset).getUTCHours()).toBe(5);
     expect(new Date(reset).getUTCMinutes()).toBe(0);
@@ -240,7 +242,7 @@ describe('encodings (issue 12)', () => {
     expect(run.exitCode).toBe(0);
     const names = messagesOfType(run, 'RECORD').map((message) => message.record.data.transfer_agent_name);
     expect(names).toEqual(['Ana Peña', 'Ana Peña']);
-    const warnings = logs(run, 'WARN').filter((line) => line.includes('Windows-1252'));
+    const warnings = logMessages(run, 'WARN').filter((line) => line.includes('Windows-1252'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^1 Wolkvox response held bytes that are not valid UTF-8/);
   });
@@ -252,7 +254,7 @@ describe('encodings (issue 12)', () => {
     );
     const run = await read(baseUrl);
     expect(messagesOfType(run, 'RECORD')[0]!.record.data.transfer_agent_name).toBe('Ana Peña');
-    expect(logs(run, 'WARN')).toEqual([]);
+    expect(logMessages(run, 'WARN')).toEqual([]);
   });
 
   it('a gzip body without Content-Encoding: an error naming the encoding, not "not valid JSON"', async () => {
@@ -264,7 +266,7 @@ describe('encodings (issue 12)', () => {
     );
     const run = await read(baseUrl);
     expect(run.exitCode).toBe(70);
-    const message = traces(run, 'ERROR')[0]!.trace.error.message as string;
+    const message = traces(run, 'ERROR')[0]!.trace.error.message;
     expect(message).toContain('is gzip-compressed without a Content-Encoding header');
     expect(message).not.toContain('not valid JSON');
   });
@@ -330,7 +332,7 @@ describe('bad input gets a clear answer (issue 12)', () => {
     const run = await runCli(['check', '--config', files.config!]);
     expect(messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus).toMatchObject({
       status: 'SUCCEEDED',
-      message: expect.stringContaining('not enabled'),
+      message: expect.stringContaining('not enabled') as unknown,
     });
   });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import type { AirbyteMessage } from '../src/protocol/messages.js';
 
 /** The official protocol schema, vendored in test-support/vendor/ (source, commit and licence in its README). */
 export const PROTOCOL_SCHEMA_PATH = fileURLToPath(
@@ -19,8 +20,12 @@ function compile(): ValidateFunction {
   return ajv.compile({ $ref: 'airbyte_protocol#/definitions/AirbyteMessage' });
 }
 
-/** Parses stdout of the connector: every line must be one valid AirbyteMessage. Throws on the first bad line. */
-export function parseProtocolLines(stdout: string): Record<string, unknown>[] {
+/**
+ * Parses stdout of the connector: every line must be one valid AirbyteMessage of the official schema.
+ * The lines are typed as the messages a source emits (src/protocol/messages.ts), which is all the
+ * connector writes. Throws on the first line that is not JSON or not a valid message.
+ */
+export function parseProtocolLines(stdout: string): AirbyteMessage[] {
   validateMessage ??= compile();
   const lines = stdout.split('\n').filter((line) => line.length > 0);
   return lines.map((line, index) => {
@@ -35,6 +40,6 @@ export function parseProtocolLines(stdout: string): Record<string, unknown>[] {
         `stdout line ${index + 1} is not a valid AirbyteMessage: ${JSON.stringify(validateMessage!.errors)}\n${line.slice(0, 300)}`,
       );
     }
-    return message as Record<string, unknown>;
+    return message as AirbyteMessage;
   });
 }

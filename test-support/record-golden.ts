@@ -1,5 +1,4 @@
 import { configuredCatalog } from '../src/demo/run-cli.js';
-import type { AirbyteStream } from '../src/protocol/messages.js';
 import { TRANSFER_FIELDS } from '../src/streams/transfers.js';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ANSWERS, errorBody, successBodyStart, SUCCESS_BODY_END } from '../src/simulator/envelope.js';
@@ -313,7 +312,7 @@ async function discoverCatalog(config: object, streams: string[]): Promise<unkno
   const files = writeJsonFiles({ config });
   const run = await runCli(['discover', '--config', files.config!]);
   if (run.exitCode !== 0) throw new Error(`discover failed: ${run.stderr}`);
-  const discovered = messagesOfType(run, 'CATALOG')[0]!.catalog.streams as AirbyteStream[];
+  const discovered = messagesOfType(run, 'CATALOG')[0]!.catalog.streams;
   return configuredCatalog(discovered, streams, (name) => new Error(`${name} not discovered`));
 }
 

@@ -5,7 +5,7 @@ export function recordingSink(): {
   records: RawRecord[];
   restarts: RestartInfo[];
   /** Pulls `response` to its end; resolves with the call's result. */
-  drain(response: AsyncIterable<WindowEvent<RawRecord[]>>): Promise<WindowResult>;
+  drain: (response: AsyncIterable<WindowEvent<RawRecord[]>>) => Promise<WindowResult>;
 } {
   const records: RawRecord[] = [];
   const restarts: RestartInfo[] = [];

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AirbyteMessage, LogLevel, TraceBody } from '../src/protocol/messages.js';
 import { parseProtocolLines } from './protocol-schema.js';
 
 export const CLI_PATH = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -13,7 +14,7 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   /** Every stdout line, already validated against the official protocol schema. */
-  messages: Record<string, unknown>[];
+  messages: AirbyteMessage[];
 }
 
 /** Runs the built CLI as a separate process, as Airbyte does. */
@@ -31,7 +32,8 @@ export function runCli(args: string[], options: { timeoutMs?: number } = {}): Pr
       try {
         resolve({ exitCode, signal, stdout, stderr, messages: parseProtocolLines(stdout) });
       } catch (error) {
-        reject(error instanceof Error ? new Error(`${error.message}\nstderr: ${stderr}`) : error);
+        const reason = error instanceof Error ? error.message : String(error);
+        reject(new Error(`${reason}\nstderr: ${stderr}`));
       }
     });
   });
@@ -49,10 +51,27 @@ export function writeJsonFiles(files: Record<string, unknown>): Record<string, s
   return paths;
 }
 
-type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The messages of one `type`, e.g. `MessageOfType<'STATE'>` is `{ type: 'STATE'; state: StreamStateMessage }`. */
+export type MessageOfType<T extends AirbyteMessage['type']> = Extract<AirbyteMessage, { type: T }>;
 
-export const messagesOfType = (run: CliRun, type: string): Message[] =>
-  run.messages.filter((message) => message.type === type) as Message[];
+/** A TRACE message whose body is of one trace `type` (`ERROR`, `STREAM_STATUS`, `ESTIMATE`). */
+export interface TraceOfType<T extends TraceBody['type']> {
+  type: 'TRACE';
+  trace: Extract<TraceBody, { type: T }>;
+}
 
-export const traces = (run: CliRun, traceType: string): Message[] =>
-  messagesOfType(run, 'TRACE').filter((message) => message.trace.type === traceType);
+/** The messages of `run` of one `type`, in the order they were written. */
+export const messagesOfType = <T extends AirbyteMessage['type']>(run: CliRun, type: T): MessageOfType<T>[] =>
+  run.messages.filter((message): message is MessageOfType<T> => message.type === type);
+
+/** The TRACE messages of `run` whose trace is of `traceType`, in the order they were written. */
+export const traces = <T extends TraceBody['type']>(run: CliRun, traceType: T): TraceOfType<T>[] =>
+  messagesOfType(run, 'TRACE').filter(
+    (message): message is TraceOfType<T> => message.trace.type === traceType,
+  );
+
+/** The texts of the LOG messages of `run` at `level`, in the order they were written. */
+export const logMessages = (run: CliRun, level: LogLevel): string[] =>
+  messagesOfType(run, 'LOG')
+    .filter((message) => message.log.level === level)
+    .map((message) => message.log.message);

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseProtocolLines } from '../../test-support/protocol-schema.js';
+import type { MessageOfType, TraceOfType } from '../../test-support/run-cli.js';
 import { MessageEmitter } from '../protocol/emitter.js';
 import { parseLocal } from '../time/local-time.js';
 import type { RetryEvent } from '../wolkvox/types.js';
@@ -22,7 +23,7 @@ async function report(act: (reporter: CallReporter) => void) {
   act(new CallReporter(emitter, 'America/Bogota', () => NOW));
   await emitter.close();
   // Every line must be a valid AirbyteMessage (the official protocol schema).
-  return parseProtocolLines(written) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return parseProtocolLines(written);
 }
 
 const retry = (overrides: Partial<RetryEvent>): RetryEvent => ({
@@ -56,7 +57,7 @@ describe('CallReporter', () => {
         type: 'TRACE',
         trace: {
           type: 'STREAM_STATUS',
-          emitted_at: expect.any(Number),
+          emitted_at: expect.any(Number) as unknown,
           stream_status: {
             stream_descriptor: { name: 'transfers' },
             status: 'RUNNING',
@@ -68,7 +69,7 @@ describe('CallReporter', () => {
         type: 'TRACE',
         trace: {
           type: 'STREAM_STATUS',
-          emitted_at: expect.any(Number),
+          emitted_at: expect.any(Number) as unknown,
           stream_status: { stream_descriptor: { name: 'transfers' }, status: 'RUNNING' },
         },
       },
@@ -83,7 +84,7 @@ describe('CallReporter', () => {
       reporter.onRecovered({ request: REQUEST, attempts: 2 });
     });
     expect(messages.map((message) => message.type)).toEqual(['LOG']);
-    expect(messages[0]!.log.message).toMatch(
+    expect((messages[0] as MessageOfType<'LOG'>).log.message).toMatch(
       /no complete answer within 75 seconds\. Next attempt in 1 second\.$/,
     );
   });
@@ -92,7 +93,7 @@ describe('CallReporter', () => {
     const messages = await report((reporter) => reporter.onQuotaSpent({ request: REQUEST }));
     const midnight = Date.UTC(2026, 7, 13, 5, 0, 0); // 2026-08-13 00:00 in Bogota
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.trace.stream_status).toEqual({
+    expect((messages[0] as TraceOfType<'STREAM_STATUS'>).trace.stream_status).toEqual({
       stream_descriptor: { name: 'transfers' },
       status: 'RUNNING',
       reasons: [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: midnight } }],

@@ -27,7 +27,7 @@ async function withFaults(kinds: FaultKind[], rate: number, seed = 3, slowMs?: n
 }
 
 async function get(simulator: RunningSimulator) {
-  const response = await request(`${simulator.url}${API_PATH}?${QUERY}`, {
+  const response = await request(`${simulator.url}${API_PATH}?${QUERY.toString()}`, {
     headers: { 'wolkvox-token': simulator.token },
   });
   return { status: response.statusCode, headers: response.headers, body: response.body };

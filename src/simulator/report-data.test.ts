@@ -67,7 +67,7 @@ async function ask(
     date_end: formatApiParam(window.to),
     ...extra,
   });
-  const response = await request(`${simulator.url}${API_PATH}?${params}`, {
+  const response = await request(`${simulator.url}${API_PATH}?${params.toString()}`, {
     headers: { 'wolkvox-token': simulator.token, wolkvox_server: simulator.wolkvoxServer },
   });
   const text = await response.body.text();

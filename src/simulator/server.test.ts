@@ -45,7 +45,9 @@ async function call(
   params: Record<string, string>,
   headers: Record<string, string> = auth(simulator),
 ) {
-  const response = await request(`${simulator.url}${API_PATH}?${new URLSearchParams(params)}`, { headers });
+  const response = await request(`${simulator.url}${API_PATH}?${new URLSearchParams(params).toString()}`, {
+    headers,
+  });
   const text = await response.body.text();
   return { status: response.statusCode, text, headers: response.headers };
 }

@@ -26,7 +26,7 @@ it('streams a 100k-record body in chunks, with backpressure, without building it
     date_end: formatApiParam(to),
   });
   const baseline = heapAndBuffers();
-  const response = await request(`${simulator.url}${API_PATH}?${query}`, {
+  const response = await request(`${simulator.url}${API_PATH}?${query.toString()}`, {
     headers: { 'wolkvox-token': simulator.token },
   });
   expect(response.statusCode).toBe(200);

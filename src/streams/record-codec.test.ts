@@ -184,7 +184,7 @@ describe('record codec: the fast path writes what the general path writes', () =
       valid.replace(':"x"', ':"x" "y"'),
     ];
     for (const text of broken) {
-      expect(() => JSON.parse(text), text).toThrow(SyntaxError);
+      expect((): unknown => JSON.parse(text), text).toThrow(SyntaxError);
       expect(() => transfers.decode(elementsBatch([text])), text).toThrow(SyntaxError);
     }
     fc.assert(

@@ -30,7 +30,7 @@ function exampleRow(report: string): Record<string, unknown> {
   const keys = facts.example_keys ?? facts.documented_fields.map((field) => field.name);
   const valueOf = (key: string) => (/date|last_update/.test(key) ? WHEN : `${key} value`);
   return Object.fromEntries(
-    keys.map((key) => {
+    keys.map((key): [string, unknown] => {
       const itemKeys = facts.nested_in_example?.[key];
       if (itemKeys) return [key, [Object.fromEntries(itemKeys.map((item) => [item, valueOf(item)]))]];
       return [key, valueOf(key)];

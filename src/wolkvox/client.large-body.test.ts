@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseLocal } from '../time/local-time.js';
@@ -37,8 +37,8 @@ beforeAll(async () => {
   // One batch is built once and sent again and again, so the server (in this same process) allocates
   // next to nothing and the memory measured is the client's.
   const batch = Buffer.from(Array.from({ length: BATCH_SIZE }, (_, i) => record(i)).join(','));
-  server = createServer(async (request, response) => {
-    const total = request.url?.includes('api=warm_up') ? WARM_UP_RECORD_COUNT : RECORD_COUNT;
+  /** Writes a body of `total` records, waiting for each batch to drain. */
+  const respond = async (response: ServerResponse, total: number): Promise<void> => {
     bodyBytes = 0;
     response.writeHead(200, { 'content-type': 'application/json' });
     response.write(`{"code":"200","error":null,"msg":"${total} records were found","data":[`);
@@ -48,6 +48,9 @@ beforeAll(async () => {
       if (!response.write(batch)) await once(response, 'drain');
     }
     response.end(']}');
+  };
+  server = createServer((request, response) => {
+    void respond(response, request.url?.includes('api=warm_up') ? WARM_UP_RECORD_COUNT : RECORD_COUNT);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -41,7 +41,7 @@ function setup(baseUrl: string, options: Partial<WolkvoxClientOptions> = {}) {
     server: '0032',
     token: TOKEN,
     maxRetries: 2,
-    sleep: async () => undefined,
+    sleep: () => Promise.resolve(),
     random: () => 0.5,
     ...options,
   });
@@ -77,7 +77,9 @@ describe('network failures', () => {
       {
         attempt: 1,
         delayMs: 1000,
-        reason: expect.stringMatching(/^connection failed while reading the body, after 3 records \(/),
+        reason: expect.stringMatching(
+          /^connection failed while reading the body, after 3 records \(/,
+        ) as unknown,
       },
     ]);
   });

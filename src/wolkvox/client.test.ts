@@ -38,9 +38,10 @@ function setup(options: Partial<WolkvoxClientOptions> = {}) {
     server: '0032',
     token: TOKEN,
     maxRetries: 5,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
       clock.now += ms;
+      return Promise.resolve();
     },
     now: () => clock.now,
     random: () => 0.5,
@@ -99,7 +100,7 @@ function expectNoToken(error: unknown) {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     expect(e.message).not.toContain(TOKEN);
     expect(e.stack ?? '').not.toContain(TOKEN);
-    expect(String((e as { internalMessage?: unknown }).internalMessage ?? '')).not.toContain(TOKEN);
+    expect((e as { internalMessage?: string }).internalMessage ?? '').not.toContain(TOKEN);
   }
   expect(inspect(error, { depth: 20 })).not.toContain(TOKEN);
 }
@@ -371,7 +372,7 @@ describe('retries', () => {
     const { read, restarts, records } = setup({ streamingThresholdBytes: 1 });
     expect(await read()).toEqual({ recordCount: 2, notFound: false, calls: 2 });
     expect(restarts).toEqual([
-      { attempt: 1, delayMs: 1000, reason: expect.stringMatching(/truncated or non-JSON body/) },
+      { attempt: 1, delayMs: 1000, reason: expect.stringMatching(/truncated or non-JSON body/) as unknown },
     ]);
     expect(records).toEqual([{ conn_id: '1' }, ...RECORDS]);
   });

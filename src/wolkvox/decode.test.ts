@@ -15,17 +15,21 @@ import {
   type Utf8ElementBatch,
 } from './decode.js';
 import type { RawRecord } from './types.js';
+import { asyncChunks } from '../../test-support/async-chunks.js';
 
 const parseRawRecord = (text: string) => JSON.parse(text) as RawRecord;
 
 /** The body in chunks of `size` bytes (a multi-byte character may be split across two chunks). */
-async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = Buffer.from(text);
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+function chunked(text: string, size: number): AsyncIterable<Uint8Array> {
+  return chunkedBytes(Buffer.from(text), size);
 }
 
-async function* chunkedBytes(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+function chunkedBytes(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  return asyncChunks(
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, k) =>
+      bytes.subarray(k * size, (k + 1) * size),
+    ),
+  );
 }
 
 const PATHS = { whole: Number.POSITIVE_INFINITY, streaming: 1 } as const;
@@ -204,13 +208,13 @@ describe.each(Object.entries(PATHS))('bodyElements, %s path', (_path, threshold)
     const records = Array.from({ length: 50 }, (_, i) => ({ conn_id: `c${i}`, pad: 'x'.repeat(50) }));
     const bytes = Buffer.from(JSON.stringify({ code: 200, data: records }));
     let pulled = 0;
-    async function* body() {
+    function* body() {
       for (let offset = 0; offset < bytes.length; offset += 100) {
         pulled += 1;
         yield bytes.subarray(offset, offset + 100);
       }
     }
-    const elements = bodyElements(body(), { streamingThreshold: threshold });
+    const elements = bodyElements(asyncChunks(body()), { streamingThreshold: threshold });
     const first = await elements.next();
     const seen = first.done === true ? [] : texts(first.value).map(parseRawRecord);
     const pulledAtFirst = pulled;
@@ -239,7 +243,7 @@ describe('bodyElements, both paths', () => {
             null,
             pretty ? 2 : undefined,
           );
-          const expected = JSON.parse(body).data as RawRecord[];
+          const expected = (JSON.parse(body) as { data: RawRecord[] }).data;
           const whole = await decodeAll(body, PATHS.whole, size);
           const streaming = await decodeAll(body, PATHS.streaming, size);
           expect(whole.records).toEqual(expected);
@@ -294,12 +298,9 @@ async function batchesOf(chunks: AsyncIterable<Uint8Array>, options: DecodeOptio
 }
 
 /** The body cut into pieces at the given byte offsets. */
-async function* cutAt(bytes: Uint8Array, ...cuts: number[]): AsyncGenerator<Uint8Array> {
-  let from = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    yield bytes.subarray(from, cut);
-    from = cut;
-  }
+function cutAt(bytes: Uint8Array, ...cuts: number[]): AsyncIterable<Uint8Array> {
+  const ends = [...cuts, bytes.length];
+  return asyncChunks(ends.map((end, k) => bytes.subarray(ends[k - 1] ?? 0, end)));
 }
 
 /** The texts of the elements of `data` in the whole body decoded by BodyTextDecoder (elements without a top-level comma). */
@@ -560,13 +561,13 @@ describe('readErrorDetail', () => {
       body: 'html',
     });
     let pulled = 0;
-    async function* endless() {
+    function* endless() {
       for (;;) {
         pulled += 1;
         yield Buffer.alloc(1024, 'a');
       }
     }
-    const { detail } = await readErrorDetail(endless());
+    const { detail } = await readErrorDetail(asyncChunks(endless()));
     expect(pulled).toBe(64);
     expect(detail).toBe(`${'a'.repeat(300)}...`);
   });

@@ -42,7 +42,7 @@ describe('Limiter', () => {
   it('frees the slot when a task fails', async () => {
     const limiter = new Limiter(1);
     await expect(run(limiter, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(run(limiter, async () => 'next')).resolves.toBe('next');
+    await expect(run(limiter, () => Promise.resolve('next'))).resolves.toBe('next');
   });
 
   it('lets an aborted waiter leave the queue without taking a slot', async () => {
@@ -51,19 +51,26 @@ describe('Limiter', () => {
     const running = run(limiter, () => first.promise);
     const controller = new AbortController();
     let ran = false;
-    const waiting = run(limiter, async () => void (ran = true), controller.signal);
+    const waiting = run(
+      limiter,
+      () => {
+        ran = true;
+        return Promise.resolve();
+      },
+      controller.signal,
+    );
     controller.abort(new Error('gone'));
     await expect(waiting).rejects.toThrow('gone');
     first.open();
     await running;
-    await expect(run(limiter, async () => 'free')).resolves.toBe('free');
+    await expect(run(limiter, () => Promise.resolve('free'))).resolves.toBe('free');
     expect(ran).toBe(false);
   });
 
   it('refuses at once when the signal is already aborted', async () => {
-    await expect(run(new Limiter(1), async () => 1, AbortSignal.abort(new Error('early')))).rejects.toThrow(
-      'early',
-    );
+    await expect(
+      run(new Limiter(1), () => Promise.resolve(1), AbortSignal.abort(new Error('early'))),
+    ).rejects.toThrow('early');
   });
 });
 

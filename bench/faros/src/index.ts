@@ -43,7 +43,10 @@ const DEFAULT_TIMEZONE = 'America/Bogota';
 const TIMEOUT_MS = 75_000;
 
 function resource(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'resources', name), 'utf8'));
+  return JSON.parse(readFileSync(join(__dirname, '..', 'resources', name), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**
@@ -73,7 +76,9 @@ export class Transfers extends AirbyteStreamBase {
   }
 
   getJsonSchema(): Record<string, unknown> {
-    return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'transfers.json'), 'utf8'));
+    return JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'transfers.json'), 'utf8'),
+    ) as Record<string, unknown>;
   }
 
   get primaryKey(): StreamKey {

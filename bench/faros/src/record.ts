@@ -15,10 +15,12 @@ export const API_FIELDS = [
 const CURSOR_FIELD = 'date';
 const WOLKVOX_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 
+/** A parsed JSON value as text: strings as they are, null or absent as null, objects and arrays as JSON. */
 function asText(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return null;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // What JSON.parse gives besides strings, null, objects and arrays: numbers and booleans.
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean);
 }
 
 function isEmpty(text: string): boolean {
