@@ -12,6 +12,8 @@ import { syncConfig } from '../../test-support/sync-config.js';
 import { shapeElement, writtenJson } from '../../test-support/shaped-record.js';
 import { elementsBatch } from './record-codec.js';
 import { idOfKey } from './record-shape.js';
+import { bodyElements, type ElementBatch } from '../wolkvox/decode.js';
+import { asyncChunks } from '../../test-support/async-chunks.js';
 
 const zones = [
   new OffsetFormatter('America/Bogota'),
@@ -125,6 +127,96 @@ describe('record codec: the fast path writes what the general path writes', () =
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('transfers, read by the element reader as the body streams in chunks cut anywhere', async () => {
+    const general = (raw: RawRecord, offsets: OffsetFormatter) =>
+      shapeRecord(raw, TRANSFER_FIELDS, 'date', offsets);
+    const run = fc
+      .tuple(element(TRANSFER_FIELDS, 'date'), fc.integer({ min: 1, max: 3 }))
+      .map(([text, copies]) => Array.from({ length: copies }, () => text));
+    let readByReader = 0;
+    let elements = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(run, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(...zones),
+        async (runs, cuts, offsets) => {
+          const texts = runs.flat();
+          const body = Buffer.from(`{"code":200,"msg":"ok","data":[${texts.join(',')}]}`, 'utf8');
+          const chunks: Buffer[] = [];
+          for (let at = 0, cut = 0; at < body.length; cut++) {
+            const size = cuts[cut % cuts.length]!;
+            chunks.push(body.subarray(at, at + size));
+            at += size;
+          }
+          const reader = transfers.decode.elementReader!();
+          const written: { json: string; id: string }[] = [];
+          // Threshold 0: each chunk's elements go out as their own batch, with what the reader read.
+          for await (const batch of bodyElements(asyncChunks(chunks), { streamingThreshold: 0, reader })) {
+            if (batch.kind === 'utf8' && batch.readings !== undefined)
+              readByReader += batch.starts.filter(
+                (_, k) => (batch.readings as { keys: unknown[] }).keys[k],
+              ).length;
+            const decoded = transfers.decode(batch);
+            for (let index = 0; index < decoded.length; index++) {
+              const shaped = transfers.shape(decoded, index, offsets);
+              written.push({ json: writtenJson(transfers, shaped), id: idOfKey(shaped.key) });
+            }
+          }
+          elements += texts.length;
+          expect(written).toEqual(texts.map((text) => expected(text, general, offsets)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Generated elements are mostly not compact and flat, and chunks are small: some were still read.
+    expect(readByReader).toBeGreaterThan(0);
+    expect(readByReader).toBeLessThan(elements);
+  });
+
+  it('the element reader reads every compact flat element that lies whole in a chunk', async () => {
+    const texts = Array.from({ length: 50 }, (_, k) =>
+      JSON.stringify(Object.fromEntries(TRANSFER_FIELDS.map((field) => [field, `${field} ${k} "é"`]))),
+    );
+    const body = Buffer.from(`{"code":200,"data":[${texts.join(',')}]}`, 'utf8');
+    const chunkBytes = 1000;
+    const chunks = Array.from({ length: Math.ceil(body.length / chunkBytes) }, (_, c) =>
+      body.subarray(c * chunkBytes, (c + 1) * chunkBytes),
+    );
+    // Where each element lies in the body, by the test's own count.
+    let at = body.indexOf('[') + 1;
+    const whole = texts.filter((text) => {
+      const start = at;
+      at += Buffer.byteLength(text) + 1;
+      return Math.floor(start / chunkBytes) === Math.floor((at - 2) / chunkBytes);
+    }).length;
+    const reader = transfers.decode.elementReader!();
+    let read = 0;
+    const ids: string[] = [];
+    for await (const batch of bodyElements(asyncChunks(chunks), { streamingThreshold: 0, reader })) {
+      if (batch.kind === 'utf8') read += (batch.readings as { keys: unknown[] }).keys.filter(Boolean).length;
+      const decoded = transfers.decode(batch);
+      for (let index = 0; index < decoded.length; index++)
+        ids.push(idOfKey(transfers.shape(decoded, index, zones[0]!).key));
+    }
+    expect(read).toBe(whole);
+    expect(whole).toBeGreaterThan(25);
+    expect(ids).toEqual(texts.map((text) => actual(transfers, text, zones[0]!).id));
+  });
+
+  it('an element with an escape JSON does not allow is refused as invalid JSON, read by the reader or not', async () => {
+    const good = JSON.stringify(Object.fromEntries(TRANSFER_FIELDS.map((field) => [field, 'x'])));
+    const bad = good.replace('"conn_id":"x"', '"conn_id":"\\q"');
+    const body = Buffer.from(`{"code":200,"data":[${good},${bad}]}`, 'utf8');
+    for (const reader of [transfers.decode.elementReader!(), undefined]) {
+      const batches: ElementBatch[] = [];
+      for await (const batch of bodyElements(asyncChunks([body]), { streamingThreshold: 0, reader }))
+        batches.push(batch);
+      expect(batches).toHaveLength(1);
+      expect(() => transfers.decode(batches[0]!)).toThrow(SyntaxError);
+    }
   });
 
   it('an event report with a partition and several timestamps', () => {

@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { copyBytes, type RecordWriter } from '../sync/output.js';
 import { clockSeconds, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import type { OffsetFormatter } from '../time/zone.js';
-import { batchLength, elementText, type ElementBatch } from '../wolkvox/decode.js';
-import { parseRawRecords, type RawRecord } from '../wolkvox/types.js';
+import { batchLength, elementText, type ElementBatch, type ElementReader } from '../wolkvox/decode.js';
+import { parseRawRecords, type RawRecord, type RecordDecoder } from '../wolkvox/types.js';
 import type { ShapedRecord, TransformResult } from './definition.js';
 import { isEmptyApiValue, keyOfId, type RecordKey } from './record-shape.js';
 
@@ -70,8 +70,8 @@ export class DecodedBatch {
      * read; undefined for the others.
      */
     readonly keys: readonly (RecordKey | undefined)[],
-    /** Bytes of the canonical texts of each flat element's escaped values, when it has any (else undefined). */
-    readonly canonicalBytes: Int32Array | undefined,
+    /** Bytes of the canonical texts of flat element k's escaped values, where it has any. */
+    readonly canonicalBytes: readonly (number | undefined)[] | undefined,
     /** Element k's bounds in `bytes` (the fast path copies its members from there). */
     readonly starts: readonly number[],
     readonly ends: readonly number[],
@@ -90,10 +90,38 @@ export class DecodedBatch {
   }
 }
 
+/**
+ * What was read of the flat elements of one batch, slot by slot (element k in slot k): filled by the
+ * body's element reader as the splitter meets the elements, and by `decode` for the others.
+ */
+class FlatReadings {
+  /** Element slots read or passed so far (the reader's; decode fills a batch's slots by index). */
+  count = 0;
+  values: Int32Array;
+  readonly keys: (RecordKey | undefined)[] = [];
+  readonly canonical: Buffer[] = [];
+  canonicalBytes: (number | undefined)[] | undefined;
+
+  constructor(
+    private readonly stride: number,
+    slots: number,
+  ) {
+    this.values = new Int32Array(stride * Math.max(slots, 1));
+  }
+
+  /** Makes room for `slots` element slots. */
+  reserve(slots: number): void {
+    if (slots * this.stride <= this.values.length) return;
+    const grown = new Int32Array(2 * slots * this.stride);
+    grown.set(this.values);
+    this.values = grown;
+  }
+}
+
 /** What a stream definition needs: the decoder the client runs, the shaper and the writer the sync engine runs. */
 export interface RecordCodec {
   /** Throws SyntaxError when an element is not valid JSON. */
-  decode: (batch: ElementBatch) => DecodedBatch;
+  decode: RecordDecoder<DecodedBatch>;
   /**
    * Element `index` of `batch`, shaped: its id, time and anomaly. The record is valid until the
    * codec's next `shape` (a flat element's is the same object, shaped again).
@@ -200,29 +228,32 @@ export function createRecordCodec(
   };
 
   /**
-   * Notes the values of element [start, end) of `bytes` in `values` at `at`, and puts its id input
-   * (the JSON list of the values' texts) in idInput as it goes; returns the input's length, or -1
-   * when it is not a compact flat element of the layout. Throws SyntaxError for an escape JSON does
-   * not allow.
+   * Reads the element that starts at bytes[start] into slot `slot` of `readings` when it is a compact
+   * flat element of the layout that ends at or before `limit`: its values' places, its content key
+   * (the id input is put in idInput as the values are read, then hashed); returns the index after
+   * its `}`, or -1 (the slot's key stays undefined). Throws SyntaxError for an escape JSON does not allow.
    */
   const readFlat = (
+    readings: FlatReadings,
+    slot: number,
     bytes: Buffer,
     words: DataView,
     start: number,
-    end: number,
-    values: Int32Array,
-    at: number,
-    canonical: Buffer[],
+    limit: number,
   ): number => {
+    const { values, canonical } = readings;
+    const at = slot * fieldCount * 3;
+    readings.keys[slot] = undefined;
     // The values and their separators are fewer bytes than the element (canonical texts are never longer).
-    growIdInput(end - start, 0);
+    growIdInput(limit - start, 0);
     let input = idInput;
     let length = 0;
     let position = start;
+    let canonicalBytes = 0;
     for (let field = 0; field < fieldCount; field++) {
       const key = keys[field]!;
       const keyLength = key.length;
-      if (position + keyLength > end) return -1;
+      if (position + keyLength > limit) return -1;
       const expected = keyWords[field]!;
       const whole = keyLength >> 2;
       for (let w = 0; w < whole; w++) if (words.getInt32(position + 4 * w, true) !== expected[w]) return -1;
@@ -234,7 +265,7 @@ export function createRecordCodec(
       let i = open + 1;
       let escaped = false;
       for (;;) {
-        if (i >= end) return -1;
+        if (i >= limit) return -1;
         const c = bytes[i]!;
         input[length++] = c;
         if (c === QUOTE) break;
@@ -248,25 +279,65 @@ export function createRecordCodec(
       const close = i + 1;
       values[at + 3 * field] = open;
       values[at + 3 * field + 1] = close;
+      values[at + 3 * field + 2] = 0;
       if (escaped) {
         const text = canonicalOf(bytes.toString('utf8', open, close));
         canonical.push(text);
+        canonicalBytes += text.length;
         values[at + 3 * field + 2] = canonical.length;
-        growIdInput(valueAt + text.length + end - close + 1, valueAt);
+        growIdInput(valueAt + text.length + limit - close + 1, valueAt);
         input = idInput;
         length = copyBytes(input, valueAt, text, 0, text.length);
       }
       position = close;
     }
-    if (position !== end - 1 || bytes[position] !== CLOSE_OBJECT) return -1;
-    idInput[length++] = CLOSE_LIST;
-    return length;
+    if (position >= limit || bytes[position] !== CLOSE_OBJECT) return -1;
+    input[length++] = CLOSE_LIST;
+    readings.keys[slot] = idInputKey(length);
+    if (canonicalBytes > 0) (readings.canonicalBytes ??= [])[slot] = canonicalBytes;
+    return position + 1;
   };
 
   /** The content key of the id input idInput[0, length): the first 16 bytes of its SHA-256, as a 'binary' string. */
   const idInputKey = (length: number): RecordKey => {
     const view = (idInputViews[length] ??= new Uint8Array(idInput.buffer, idInput.byteOffset, length));
     return hash('sha256', view, 'binary');
+  };
+
+  /** The reader of one body's elements: reads flat elements as the splitter meets them (see ElementReader). */
+  const elementReader = (): ElementReader => {
+    let readings = new FlatReadings(fieldCount * 3, 0);
+    let wordsOf: Buffer | undefined;
+    let words: DataView = new DataView(EMPTY.buffer, 0, 0);
+    return {
+      read: (bytes, start, limit) => {
+        if (bytes !== wordsOf) {
+          wordsOf = bytes;
+          words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+        }
+        const slot = readings.count;
+        readings.reserve(slot + 1);
+        const canonicalBefore = readings.canonical.length;
+        let end: number;
+        try {
+          end = readFlat(readings, slot, bytes, words, start, limit);
+        } catch {
+          end = -1; // an escape JSON does not allow: decode finds it again and says so
+        }
+        if (end < 0) readings.canonical.length = canonicalBefore;
+        else readings.count += 1;
+        return end;
+      },
+      unread: () => {
+        readings.reserve(readings.count + 1);
+        readings.keys[readings.count++] = undefined;
+      },
+      take: () => {
+        const taken = readings;
+        readings = new FlatReadings(fieldCount * 3, taken.count);
+        return taken;
+      },
+    };
   };
 
   const decode = (batch: ElementBatch): DecodedBatch => {
@@ -286,35 +357,26 @@ export function createRecordCodec(
         parseRawRecords(batch),
       );
     }
-    const parsed = new Array<RawRecord | undefined>(length);
-    const contentKeys = new Array<RecordKey | undefined>(length);
-    let canonicalBytes: Int32Array | undefined;
     const { bytes, starts, ends } = batch;
-    const values = new Int32Array(length * fieldCount * 3);
-    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    const canonical: Buffer[] = [];
+    // What the element reader read as the body streamed; the other elements are read here.
+    const read = batch.readings instanceof FlatReadings && batch.readings.count === length;
+    const readings = read ? batch.readings : new FlatReadings(fieldCount * 3, length);
+    const parsed = new Array<RawRecord | undefined>(length);
+    let words: DataView | undefined;
     for (let k = 0; k < length; k++) {
-      const canonicalBefore = canonical.length;
-      const inputLength = readFlat(bytes, words, starts[k]!, ends[k]!, values, k * fieldCount * 3, canonical);
-      if (inputLength < 0) {
+      if (read && readings.keys[k] !== undefined) continue;
+      words ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      if (readFlat(readings, k, bytes, words, starts[k]!, ends[k]!) !== ends[k])
         parsed[k] = JSON.parse(elementText(batch, k)) as RawRecord;
-        continue;
-      }
-      contentKeys[k] = idInputKey(inputLength);
-      if (canonical.length > canonicalBefore) {
-        let total = 0;
-        for (let j = canonicalBefore; j < canonical.length; j++) total += canonical[j]!.length;
-        (canonicalBytes ??= new Int32Array(length))[k] = total;
-      }
     }
     return new DecodedBatch(
       length,
       bytes,
       fieldCount,
-      values,
-      canonical,
-      contentKeys,
-      canonicalBytes,
+      readings.values,
+      readings.canonical,
+      readings.keys,
+      readings.canonicalBytes,
       starts,
       ends,
       parsed,
@@ -420,7 +482,7 @@ export function createRecordCodec(
   };
 
   return {
-    decode,
+    decode: Object.assign(decode, { elementReader: fast ? elementReader : undefined }),
     shape: (batch, index, offsets) => {
       const raw = batch.parsed[index];
       if (raw === undefined) return shapeFlat(batch, index, offsets);

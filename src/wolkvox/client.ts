@@ -299,6 +299,7 @@ class WolkvoxReportsClient implements WolkvoxClient {
       const elements = bodyElements(tagReadErrors(body), {
         streamingThreshold: this.#streamingThreshold,
         charset,
+        reader: decode.elementReader?.(),
       });
       for (;;) {
         const next = await elements.next();

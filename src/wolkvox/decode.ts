@@ -41,6 +41,27 @@ export interface DecodeOptions {
   streamingThreshold?: number;
   /** The Content-Type charset, lower-cased, if the answer declared one. */
   charset?: string | undefined;
+  /** Reads elements as the splitter meets them (one per body; see ElementReader). */
+  reader?: ElementReader | undefined;
+}
+
+/**
+ * Reads the elements it knows as the splitter meets them, so that their bytes are scanned once (the
+ * decoder's reading is the splitter's scan): for each element, in body order, either read() returned
+ * its end or unread() was called. What was read goes out with the batch the elements go out in
+ * (Utf8ElementBatch.readings), for the consumer's decoder.
+ */
+export interface ElementReader {
+  /**
+   * Reads the element that starts at bytes[start] (its `{`) when it is of the form the reader knows
+   * and ends before `limit`: returns the index after its `}`; else -1, having kept nothing of it
+   * (the splitter then scans it). Throws nothing.
+   */
+  read(bytes: Buffer, start: number, limit: number): number;
+  /** The next element was completed by the splitter's scan: nothing was read of it. */
+  unread(): void;
+  /** What was read of the elements completed since the previous call, for their batch. */
+  take(): object;
 }
 
 /** The envelope's `code` as a number (200 when absent: `data` decides), or undefined when unreadable. */
@@ -78,6 +99,8 @@ export interface Utf8ElementBatch {
   /** Element k is bytes[starts[k], ends[k]): one complete element's JSON text, from `{` to its `}`. */
   readonly starts: number[];
   readonly ends: number[];
+  /** What the body's ElementReader read of these elements, when they went out as one chunk's batch. */
+  readonly readings?: object | undefined;
 }
 
 /**
@@ -130,7 +153,8 @@ export async function* bodyElements(
 ): AsyncGenerator<ElementBatch, Envelope, undefined> {
   const threshold = options.streamingThreshold ?? STREAMING_THRESHOLD_BYTES;
   const singleByte = isSingleByteCharset(options.charset);
-  const splitter = new EnvelopeSplitter(options.charset);
+  // Under a single-byte charset every batch is decoded text: nothing to read from the bytes.
+  const splitter = new EnvelopeSplitter(options.charset, singleByte ? undefined : options.reader);
   /** Batches not handed out yet: all of them until the body reaches the threshold. */
   const held: ElementBatch[] = [];
   /** The body's first bytes while there are fewer than a byte-order mark's three. */
@@ -295,7 +319,10 @@ class EnvelopeSplitter {
   /** The member value in progress was the data list, now closed: only `,` or `}` may follow. */
   #afterList = false;
 
-  constructor(charset: string | undefined) {
+  readonly #reader: ElementReader | undefined;
+
+  constructor(charset: string | undefined, reader: ElementReader | undefined) {
+    this.#reader = reader;
     this.#charset = charset;
     this.#singleByte = isSingleByteCharset(charset);
     this.#text = new BodyTextDecoder(charset);
@@ -359,6 +386,7 @@ class EnvelopeSplitter {
         if (this.#inDataList) {
           this.#starts.push(this.#elementStart);
           this.#ends.push(i + 1);
+          this.#reader?.unread();
           this.#elementStart = -1;
           this.#needComma = true;
         }
@@ -369,8 +397,17 @@ class EnvelopeSplitter {
         // Between the elements of `data`.
         if (c === OPEN_OBJECT) {
           if (this.#needComma) throw malformed();
-          this.#elementStart = i;
           this.#afterComma = false;
+          const end = this.#reader === undefined ? -1 : this.#reader.read(bytes, i, n);
+          if (end >= 0) {
+            // Read whole: its strings and brackets need no scan.
+            this.#starts.push(i);
+            this.#ends.push(end);
+            this.#needComma = true;
+            i = end - 1;
+            continue;
+          }
+          this.#elementStart = i;
           depth++;
         } else if (c === COMMA) {
           if (!this.#needComma) throw malformed();
@@ -453,8 +490,9 @@ class EnvelopeSplitter {
 
   /** The elements as bytes when they are valid UTF-8 (one check over their span), else decoded. */
   #batch(bytes: Buffer, starts: number[], ends: number[]): ElementBatch {
+    const readings = this.#reader?.take();
     if (!this.#singleByte && isUtf8(bytes.subarray(starts[0], ends[ends.length - 1]))) {
-      return { kind: 'utf8', bytes, starts, ends };
+      return { kind: 'utf8', bytes, starts, ends, readings };
     }
     if (this.#singleByte) {
       // One byte is one character (of the Basic Multilingual Plane): the elements' offsets hold in the text.
@@ -501,6 +539,7 @@ class EnvelopeSplitter {
       while (isSpace(bytes[last - 1]!)) last--;
       this.#starts.push(start);
       this.#ends.push(last);
+      this.#reader?.unread();
       this.#text.fallbackBytes = counted; // the element's bytes count when its batch is decoded
     }
   }

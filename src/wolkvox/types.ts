@@ -1,5 +1,5 @@
 import type { LocalSeconds } from '../time/local-time.js';
-import { batchLength, elementText, type ElementBatch } from './decode.js';
+import { batchLength, elementText, type ElementBatch, type ElementReader } from './decode.js';
 import type { UnavailableCondition } from './errors.js';
 
 /** One element of the response's `data`, exactly as decoded (the API promises strings; it does not always keep that promise). */
@@ -60,7 +60,14 @@ export interface ClientObserver {
  * streams, so that a body whose text is not valid JSON is retried like any other broken body: it
  * throws SyntaxError for such text (as JSON.parse does).
  */
-export type RecordDecoder<R extends RecordBatch> = (batch: ElementBatch) => R;
+export interface RecordDecoder<R extends RecordBatch> {
+  (batch: ElementBatch): R;
+  /**
+   * A reader of one body's elements as the splitter meets them (see ElementReader), when the
+   * decoder has one: its readings reach the decoder with each batch (Utf8ElementBatch.readings).
+   */
+  readonly elementReader?: (() => ElementReader) | undefined;
+}
 
 /** What a decoder gives for a batch: one item per element. */
 export interface RecordBatch {
