@@ -259,6 +259,16 @@ describe('command line', () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('--help prints whole lines: no word cut at a width the terminal did not ask for', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI_PATH } = await import('../test-support/run-cli.js');
+    const result = spawnSync(process.execPath, [CLI_PATH, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('\nAirbyte source for the Wolkvox Reports Manager API.\n');
+    for (const command of ['spec', 'check', 'discover', 'read'])
+      expect(result.stdout).toContain(`source-wolkvox ${command}`);
+  });
+
   it('an unknown command fails with usage on stderr and nothing on stdout', async () => {
     const { spawnSync } = await import('node:child_process');
     const { CLI_PATH } = await import('../test-support/run-cli.js');

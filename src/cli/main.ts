@@ -42,6 +42,9 @@ async function parseAndRun(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName('source-wolkvox')
     .usage('$0 <command> [options]\n\nAirbyte source for the Wolkvox Reports Manager API.')
+    // yargs' own width cut the usage text mid-word when stdout is not a terminal; a terminal
+    // narrower than this folds the lines itself.
+    .wrap(100)
     .command('spec', 'Print the connector specification', {}, async () => {
       exitCode = await runProtocolCommand(async (context) =>
         (await import('./commands/spec.js')).spec(context),
