@@ -8,7 +8,7 @@ import { CATALOG_PATH } from '../test-support/sync-harness.js';
 // What each command loads before it answers (start-up time is mostly module loading): ajv's compiler
 // never (the config validator is generated ahead of time), undici's entry never (it loads fetch,
 // WebSocket, caches and mocks besides the Agent and request the client uses), undici not at all for
-// commands that make no request. ajv and undici are CommonJS: the modules a run loaded are the keys
+// commands that make no request; yargs from its bundled CommonJS build. ajv and undici are CommonJS: the modules a run loaded are the keys
 // of require.cache, which a module preloaded with --import writes out at exit (for `read`, in the
 // process that applies the heap settings too: node flags pass on to it).
 const REPORTER = `
@@ -74,6 +74,8 @@ describe('start-up: the modules each command loads', () => {
       loaded.filter((path) => /^(fast-uri|json-schema-traverse|fast-deep-equal|ajv-formats)\//.test(path)),
     ).toEqual([]);
     expect(undici).not.toContain('undici/index.js');
+    // yargs from its one-file CommonJS build (not the 21 modules of its ESM entry).
+    expect(loaded).toContain('yargs/build/index.cjs');
     if (requests) expect(undici).toContain('undici/lib/dispatcher/agent.js');
     else expect(undici).toEqual([]);
   });
