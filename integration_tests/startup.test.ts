@@ -8,9 +8,10 @@ import { CATALOG_PATH } from '../test-support/sync-harness.js';
 // What each command loads before it answers (start-up time is mostly module loading): ajv's compiler
 // never (the config validator is generated ahead of time), undici's entry never (it loads fetch,
 // WebSocket, caches and mocks besides the Agent and request the client uses), undici not at all for
-// commands that make no request; yargs from its bundled CommonJS build. ajv and undici are CommonJS: the modules a run loaded are the keys
-// of require.cache, which a module preloaded with --import writes out at exit (for `read`, in the
-// process that applies the heap settings too: node flags pass on to it).
+// commands that make no request; yargs from its bundled CommonJS build. ajv and undici are CommonJS:
+// the modules a run loaded are the keys of require.cache, which a module preloaded with --import
+// writes out at exit (for `read`, in the process that applies the heap settings too: node flags pass
+// on to it).
 const REPORTER = `
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -12,7 +12,7 @@ const CONFIG_VALIDATION_OPTIONS = { allErrors: true, strict: false } as const;
 /**
  * The text (before formatting) of src/config/config-validator.ts: `connectionSpecification` compiled
  * ahead of time by ajv's standalone mode with CONFIG_VALIDATION_OPTIONS, so that the connector
- * validates a config without loading ajv's compiler (about a third of `check`'s start-up). The module
+ * validates a config without loading ajv's compiler (a third of `discover`'s start-up). The module
  * exports `validateConfig`, an ajv `ValidateFunction` whose result and `errors` equal those of
  * `new Ajv(CONFIG_VALIDATION_OPTIONS).compile(connectionSpecification)` (config-validator.test.ts
  * holds them equal). Throws when ajv's output is not of the

@@ -99,8 +99,8 @@ interface AttemptContext {
   deadline: AttemptDeadline;
 }
 
-// undici's entry loads all of undici (fetch, WebSocket, caches, mocks, proxies: 112 modules, a third of
-// the time `read` takes to its first request); the client needs its Agent and request (25 modules).
+// undici's entry loads all of undici (fetch, WebSocket, caches, mocks, proxies: 112 modules); the client
+// needs its Agent and request (25 modules): about 100 ms less before `read`'s first request (2 cores).
 // undici is pinned to one version, and these are the files its entry takes them from.
 const require = createRequire(import.meta.url);
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
