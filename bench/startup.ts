@@ -1,5 +1,6 @@
-import { cliPath, requireSuccess, runNode, writeJsonFiles } from './lib/process.js';
+import { cliPath, readArgs, requireSuccess, runNode, writeJsonFiles } from './lib/process.js';
 import { median, round } from './lib/report.js';
+import { benchSimulator, presetOver } from './lib/sim.js';
 
 export interface StartupCase {
   command: string;
@@ -11,7 +12,14 @@ export interface StartupCase {
   overBareNodeMs: number;
 }
 
-/** Wall time of `spec`, `discover` and a bare `node -e 0`, runs interleaved so drift hits all three. */
+/** The label of the time from spawning `read` to the simulator receiving its first request. */
+const READ_FIRST_REQUEST = 'read, to its first request';
+
+/**
+ * Wall time of a bare `node -e 0`, `spec`, `discover`, `check` and `read` (spawn to exit), and of
+ * `read` from spawn to its first request, runs interleaved so drift hits all of them. `check` and
+ * `read` run against the simulator (14 quiet days: one call, about 550 transfers).
+ */
 export async function startup(runs: number): Promise<StartupCase[]> {
   // discover reads and validates the config but calls nothing: the base_url need not answer.
   const { config } = writeJsonFiles({
@@ -22,23 +30,38 @@ export async function startup(runs: number): Promise<StartupCase[]> {
       base_url: 'http://127.0.0.1:9',
     },
   });
+  const { sim } = await benchSimulator(presetOver('quiet', 14));
+  let firstRequestAt: number | undefined;
+  sim.server.on('request', () => (firstRequestAt ??= performance.now()));
+  const read = readArgs(sim.connectorConfig());
   const commands: [string, string[]][] = [
     ['node -e 0', ['-e', '0']],
     ['spec', [cliPath(), 'spec']],
     ['discover', [cliPath(), 'discover', '--config', config!]],
+    ['check', [cliPath(), 'check', '--config', read[read.indexOf('--config') + 1]!]],
+    ['read', read],
   ];
-  const times = new Map<string, number[]>(commands.map(([name]) => [name, []]));
-  // One untimed round fills the OS file cache.
-  for (const [name, args] of commands) requireSuccess(await runNode(args), name);
-  for (let run = 0; run < runs; run++) {
-    for (const [name, args] of commands) {
-      const result = await runNode(args);
-      requireSuccess(result, name);
-      times.get(name)!.push(result.wallMs);
+  const times = new Map<string, number[]>(
+    [...commands.map(([name]) => name), READ_FIRST_REQUEST].map((name) => [name, []]),
+  );
+  try {
+    // One untimed round fills the OS file cache.
+    for (const [name, args] of commands) requireSuccess(await runNode(args), name);
+    for (let run = 0; run < runs; run++) {
+      for (const [name, args] of commands) {
+        firstRequestAt = undefined;
+        const started = performance.now();
+        const result = await runNode(args);
+        requireSuccess(result, name);
+        times.get(name)!.push(result.wallMs);
+        if (name === 'read') times.get(READ_FIRST_REQUEST)!.push(firstRequestAt! - started);
+      }
     }
+  } finally {
+    await sim.close();
   }
   const bare = median(times.get('node -e 0')!);
-  return commands.map(([command]) => {
+  return [...times.keys()].map((command) => {
     const values = times.get(command)!;
     return {
       command,

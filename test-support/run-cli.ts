@@ -17,10 +17,19 @@ export interface CliRun {
   messages: AirbyteMessage[];
 }
 
-/** Runs the built CLI as a separate process, as Airbyte does. */
-export function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<CliRun> {
+/**
+ * Runs the built CLI as a separate process, as Airbyte does; `nodeArgs` go before the script
+ * (e.g. `--import` of a module that observes the run) and `env` is added to this process's.
+ */
+export function runCli(
+  args: string[],
+  options: { timeoutMs?: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_PATH, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,7 +1,8 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors/index.js';
 import { isDateOnly, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { isValidTimeZone } from '../time/zone.js';
+import { validateConfig } from './config-validator.js';
 import { loadSpec } from './spec.js';
 
 /** The configuration after validation: normalised, typed, with every default applied. */
@@ -46,14 +47,6 @@ const FIELD_HINTS: Record<string, string> = {
   timezone: 'use an IANA time zone name such as "America/Bogota"',
   base_url: 'use an origin such as "https://wv0032.wolkvox.com", or leave it empty',
 };
-
-let validator: ReturnType<Ajv['compile']> | undefined;
-
-function compileValidator() {
-  // Spec keywords Airbyte adds (order, airbyte_secret) are annotations, not validation.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  return ajv.compile(loadSpec().connectionSpecification);
-}
 
 function describeAjvError(error: ErrorObject): string {
   const field =
@@ -160,9 +153,8 @@ export function resolveConfig(raw: unknown): ConnectorConfig {
     throw new ConfigError('Invalid configuration: the config file must hold a JSON object.');
   }
   const config = withoutEmptyValues(raw as RawConfig);
-  validator ??= compileValidator();
-  if (!validator(config)) {
-    const messages = (validator.errors ?? []).map(describeAjvError);
+  if (!validateConfig(config)) {
+    const messages = (validateConfig.errors ?? []).map(describeAjvError);
     throw new ConfigError(`Invalid configuration: ${[...new Set(messages)].join(' ')}`);
   }
   const server = (config.wolkvox_server as string).replace(/^wv/i, '');
