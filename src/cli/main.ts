@@ -48,8 +48,8 @@ async function parseAndRun(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName('source-wolkvox')
     .usage('$0 <command> [options]\n\nAirbyte source for the Wolkvox Reports Manager API.')
-    // yargs' own width cut the usage text mid-word when stdout is not a terminal; a terminal
-    // narrower than this folds the lines itself.
+    // Lines of at most 100 columns, cut between words (yargs' ESM build cut the usage text
+    // mid-word at its default width); a narrower terminal folds them itself.
     .wrap(100)
     .command('spec', 'Print the connector specification', {}, async () => {
       exitCode = await runProtocolCommand(async (context) =>
