@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveLocally, type LocalHandler, type LocalServer } from '../test-support/local-server.js';
@@ -9,6 +11,7 @@ import {
   traces,
   writeJsonFiles,
   type CliRun,
+  CLI_PATH,
 } from '../test-support/run-cli.js';
 
 // The built CLI against small local servers that answer the way real servers and proxies misbehave.
@@ -398,4 +401,54 @@ describe('usage errors (issue 12)', () => {
       expect(server?.calls).toBe(0);
     },
   );
+});
+
+describe('long escaped values (a reviewer found them filling the heap)', () => {
+  it('11,000 transfers each with a different 20 KB name in PHP style (\\u00f1): every record, exit 0', async () => {
+    const count = 11_000;
+    const name = (i: number) => `${i}-${'Se\\u00f1or Jos\\u00e9, '.repeat(770)}`;
+    const element = (i: number) => {
+      const record = transfer(i);
+      return `{"conn_id":"${record.conn_id}","transfer_agent_id":"1","transfer_agent_name":"${name(i)}","receiver_agent_id":"2","receiver_agent_name":"x","channel":"chat","date":"${record.date}"}`;
+    };
+    const baseUrl = await serve((request, response) => {
+      const api = new URL(request.url!, 'http://localhost').searchParams.get('api');
+      if (api !== 'chat_9')
+        return json(response, 200, { code: 404, error: '', msg: 'No records found', data: [] });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // Streamed in pieces, as a large PHP answer comes: the body is about 150 MB.
+      let i = 0;
+      const more = () => {
+        while (i < count) {
+          const piece = `${i === 0 ? '{"code":200,"error":null,"msg":"ok","data":[' : ','}${element(i)}`;
+          i += 1;
+          if (!response.write(piece)) return void response.once('drain', more);
+        }
+        response.end(']}');
+      };
+      more();
+    });
+    const files = writeJsonFiles({ config: config(baseUrl), catalog: CATALOG });
+    const child = spawn(
+      process.execPath,
+      [CLI_PATH, 'read', '--config', files.config!, '--catalog', files.catalog!],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let records = 0;
+    let first: Record<string, unknown> | undefined;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (!line.startsWith('{"type":"RECORD"')) continue;
+      records += 1;
+      first ??= (JSON.parse(line) as { record: { data: Record<string, unknown> } }).record.data;
+    }
+    const exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toContain('heap');
+    expect(exitCode).toBe(0);
+    expect(records).toBe(count);
+    expect(first?.transfer_agent_name).toBe(JSON.parse(`"${name(0)}"`));
+  }, 120_000);
 });

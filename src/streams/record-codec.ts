@@ -140,8 +140,17 @@ const SPACE = 0x20;
 const COMMA = 0x2c;
 const OPEN_LIST = 0x5b;
 const CLOSE_LIST = 0x5d;
-/** Escaped values repeat (names); their canonical texts are kept up to this many. */
+/**
+ * Escaped values repeat (names); the canonical texts of those up to CANONICAL_CACHE_TEXT_CHARS are
+ * kept, up to CANONICAL_CACHE_SIZE of them (at most about 5 MB). Long free text (e-mail bodies,
+ * chat answers in PHP's \u00e9 style) rarely repeats: keeping it filled the 128 MiB old space.
+ */
 const CANONICAL_CACHE_SIZE = 10_000;
+const CANONICAL_CACHE_TEXT_CHARS = 256;
+/** Past this size the id input's buffer is dropped after use: one huge element leaves nothing behind. */
+const ID_INPUT_KEPT_BYTES = 256 * 1024;
+/** The element reader reads elements up to this size; larger ones are scanned, then read by decode. */
+const READER_ELEMENT_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 const NO_VALUES = new Int32Array(0);
 const ascii = (text: string) => Buffer.from(text, 'latin1');
@@ -212,6 +221,7 @@ export function createRecordCodec(
     let bytes = canonicalCache.get(quoted);
     if (bytes === undefined) {
       bytes = Buffer.from(JSON.stringify(JSON.parse(quoted) as string), 'utf8');
+      if (quoted.length > CANONICAL_CACHE_TEXT_CHARS) return bytes;
       if (canonicalCache.size >= CANONICAL_CACHE_SIZE) canonicalCache.clear();
       canonicalCache.set(quoted, bytes);
     }
@@ -301,7 +311,12 @@ export function createRecordCodec(
   /** The content key of the id input idInput[0, length): the first 16 bytes of its SHA-256, as a 'binary' string. */
   const idInputKey = (length: number): RecordKey => {
     const view = (idInputViews[length] ??= new Uint8Array(idInput.buffer, idInput.byteOffset, length));
-    return hash('sha256', view, 'binary');
+    const key = hash('sha256', view, 'binary');
+    if (idInput.length > ID_INPUT_KEPT_BYTES) {
+      idInput = Buffer.allocUnsafe(4096);
+      idInputViews = [];
+    }
+    return key;
   };
 
   /** The reader of one body's elements: reads flat elements as the splitter meets them (see ElementReader). */
@@ -320,7 +335,7 @@ export function createRecordCodec(
         const canonicalBefore = readings.canonical.length;
         let end: number;
         try {
-          end = readFlat(readings, slot, bytes, words, start, limit);
+          end = readFlat(readings, slot, bytes, words, start, Math.min(limit, start + READER_ELEMENT_BYTES));
         } catch {
           end = -1; // an escape JSON does not allow: decode finds it again and says so
         }
