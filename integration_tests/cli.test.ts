@@ -267,6 +267,11 @@ describe('command line', () => {
     expect(result.stdout).toContain('\nAirbyte source for the Wolkvox Reports Manager API.\n');
     for (const command of ['spec', 'check', 'discover', 'read'])
       expect(result.stdout).toContain(`source-wolkvox ${command}`);
+    const simulator = fileURLToPath(new URL('../dist/simulator/cli.js', import.meta.url));
+    const help = spawnSync(process.execPath, [simulator, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const endpoint of ['GET /__simulator/stats', 'GET /__simulator/calls', 'POST /__simulator/reset'])
+      expect(help.stdout).toContain(endpoint);
   });
 
   it('an unknown command fails with usage on stderr and nothing on stdout', async () => {

@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type yargsFactory from 'yargs';
+import { helpWidth, yargs } from './yargs.js';
 import { runProtocolCommand } from './run-command.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-// yargs' ESM entry is 21 modules, each resolved and read on its own by the ESM loader; its CommonJS
-// build is one bundled file of the same code (`yargs/yargs`, the documented non-singleton entry):
-// about 20 ms less start-up for every command.
-const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof yargsFactory;
 
 /** A command line that cannot run: its text (usage and the problem) goes to stderr, exit code 2. */
 class UsageError extends Error {}
@@ -48,9 +42,7 @@ async function parseAndRun(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName('source-wolkvox')
     .usage('$0 <command> [options]\n\nAirbyte source for the Wolkvox Reports Manager API.')
-    // Lines of at most 100 columns, cut between words (yargs' ESM build cut the usage text
-    // mid-word at its default width); a narrower terminal folds them itself.
-    .wrap(100)
+    .wrap(helpWidth())
     .command('spec', 'Print the connector specification', {}, async () => {
       exitCode = await runProtocolCommand(async (context) =>
         (await import('./commands/spec.js')).spec(context),

@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import { helpWidth, yargs } from '../cli/yargs.js';
 import { isDateOnly, parseLocal, SECONDS_PER_DAY, type LocalSeconds } from '../time/local-time.js';
 import { isValidTimeZone, wallClockAt } from '../time/zone.js';
 import { FAULT_KINDS, type FaultKind } from './call-stats.js';
@@ -43,6 +43,7 @@ export async function parseCliArgs(argv: string[], nowMs = Date.now()): Promise<
   const args = await yargs(argv)
     .scriptName('simulator')
     .usage(USAGE)
+    .wrap(helpWidth())
     .options({
       port: { type: 'number', default: 0, describe: 'Port on 127.0.0.1 (0 = any free port)' },
       host: { type: 'string', default: '127.0.0.1' },
