@@ -452,3 +452,19 @@ describe('long escaped values (a reviewer found them filling the heap)', () => {
     expect(first?.transfer_agent_name).toBe(JSON.parse(`"${name(0)}"`));
   }, 120_000);
 });
+
+describe('check counts what it saw', () => {
+  it.each([
+    [1, '1 transfer in the last hour.'],
+    [2, '2 transfers in the last hour.'],
+  ])('%i record(s): "%s"', async (count, said) => {
+    const baseUrl = await serve((_request, response) =>
+      json(response, 200, success(Array.from({ length: count }, (_, i) => transfer(i)))),
+    );
+    const run = await check(config(baseUrl));
+    expect(run.exitCode).toBe(0);
+    const status = messagesOfType(run, 'CONNECTION_STATUS')[0]!.connectionStatus;
+    expect(status.status).toBe('SUCCEEDED');
+    expect(status.message).toContain(said);
+  });
+});

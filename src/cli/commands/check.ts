@@ -60,7 +60,7 @@ async function probeWith(client: WolkvoxClient, config: ConnectorConfig): Promis
       `if syncs stay empty, ask Wolkvox to enable the ${transfers.report} report.`
     );
   }
-  return `Connected to ${where}: ${records} transfers in the last hour.`;
+  return `Connected to ${where}: ${records} ${records === 1 ? 'transfer' : 'transfers'} in the last hour.`;
 }
 
 /** Config problems give CONNECTION_STATUS FAILED and exit 0; other failures also give a TRACE ERROR. */
