@@ -48,58 +48,22 @@ export interface FlatLayout {
 }
 
 /**
- * The elements of one batch, decoded in the client (so that a broken element is retried like any
- * broken body): for a flat element, where its values' quoted texts lie; for any other, its object.
- */
-export class DecodedBatch {
-  constructor(
-    readonly length: number,
-    /** The batch's bytes (empty for a batch of decoded text). */
-    readonly bytes: Buffer,
-    /** The layout's field count (F). */
-    private readonly fieldCount: number,
-    /**
-     * For element k on the fast path, value f's quoted text is bytes[values[3(kF + f)], values[3(kF + f) + 1]);
-     * values[3(kF + f) + 2] is j + 1 when the value has escapes and is written as `canonical[j]`
-     * (JSON.stringify's form of it), else 0.
-     */
-    readonly values: Int32Array,
-    readonly canonical: readonly Buffer[],
-    /**
-     * The content key of each flat element (the digest of its id input), computed as its values are
-     * read; undefined for the others.
-     */
-    readonly keys: readonly (RecordKey | undefined)[],
-    /** Bytes of the canonical texts of flat element k's escaped values, where it has any. */
-    readonly canonicalBytes: readonly (number | undefined)[] | undefined,
-    /** Element k's bounds in `bytes` (the fast path copies its members from there). */
-    readonly starts: readonly number[],
-    readonly ends: readonly number[],
-    /** The parsed object of each element that did not take the fast path (undefined for those that did). */
-    readonly parsed: readonly (RawRecord | undefined)[],
-  ) {}
-
-  /** The text value `field` of flat element `index` stands for (escapes decoded). */
-  text(index: number, field: number): string {
-    const at = (index * this.fieldCount + field) * 3;
-    const escaped = this.values[at + 2]!;
-    // A value without escapes is its bytes between the quotes.
-    if (escaped === 0) return this.bytes.toString('utf8', this.values[at]! + 1, this.values[at + 1]! - 1);
-    const canonical = this.canonical[escaped - 1]!;
-    return valueText(canonical, 0, canonical.length);
-  }
-}
-
-/**
  * What was read of the flat elements of one batch, slot by slot (element k in slot k): filled by the
  * body's element reader as the splitter meets the elements, and by `decode` for the others.
  */
 class FlatReadings {
   /** Element slots read or passed so far (the reader's; decode fills a batch's slots by index). */
   count = 0;
+  /**
+   * For element k read flat, value f's quoted text is bytes[values[3(kF + f)], values[3(kF + f) + 1]);
+   * values[3(kF + f) + 2] is j + 1 when the value has escapes and is written as `canonical[j]`
+   * (JSON.stringify's form of it), else 0.
+   */
   values: Int32Array;
+  /** The content key of each element read flat (the digest of its id input); undefined for the others. */
   readonly keys: (RecordKey | undefined)[] = [];
   readonly canonical: Buffer[] = [];
+  /** Bytes of the canonical texts of element k's escaped values, where it has any. */
   canonicalBytes: (number | undefined)[] | undefined;
 
   constructor(
@@ -115,6 +79,38 @@ class FlatReadings {
     const grown = new Int32Array(2 * slots * this.stride);
     grown.set(this.values);
     this.values = grown;
+  }
+}
+
+/**
+ * The elements of one batch, decoded in the client (so that a broken element is retried like any
+ * broken body): for a flat element, where its values' quoted texts lie; for any other, its object.
+ */
+export class DecodedBatch {
+  constructor(
+    readonly length: number,
+    /** The batch's bytes (empty for a batch of decoded text). */
+    readonly bytes: Buffer,
+    /** The layout's field count (F). */
+    private readonly fieldCount: number,
+    /** Where the values of the flat elements lie, and their keys (empty when no element is flat). */
+    readonly read: FlatReadings,
+    /** Element k's bounds in `bytes` (the fast path copies its members from there). */
+    readonly starts: readonly number[],
+    readonly ends: readonly number[],
+    /** The parsed object of each element that did not take the fast path (undefined for those that did). */
+    readonly parsed: readonly (RawRecord | undefined)[],
+  ) {}
+
+  /** The text value `field` of flat element `index` stands for (escapes decoded). */
+  text(index: number, field: number): string {
+    const { values } = this.read;
+    const at = (index * this.fieldCount + field) * 3;
+    const escaped = values[at + 2]!;
+    // A value without escapes is its bytes between the quotes.
+    if (escaped === 0) return this.bytes.toString('utf8', values[at]! + 1, values[at + 1]! - 1);
+    const canonical = this.read.canonical[escaped - 1]!;
+    return valueText(canonical, 0, canonical.length);
   }
 }
 
@@ -152,7 +148,8 @@ const ID_INPUT_KEPT_BYTES = 256 * 1024;
 /** The element reader reads elements up to this size; larger ones are scanned, then read by decode. */
 const READER_ELEMENT_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
-const NO_VALUES = new Int32Array(0);
+/** The readings of a batch with no flat element (nothing in it is ever written). */
+const NOTHING_READ = new FlatReadings(0, 0);
 const ascii = (text: string) => Buffer.from(text, 'latin1');
 const ID_OPEN = ascii('{"id":"');
 const NULL = ascii('null');
@@ -359,18 +356,7 @@ export function createRecordCodec(
     const length = batchLength(batch);
     if (batch.kind === 'text' || !fast) {
       const bytes = batch.kind === 'text' ? EMPTY : batch.bytes;
-      return new DecodedBatch(
-        length,
-        bytes,
-        fieldCount,
-        NO_VALUES,
-        [],
-        [],
-        undefined,
-        [],
-        [],
-        parseRawRecords(batch),
-      );
+      return new DecodedBatch(length, bytes, fieldCount, NOTHING_READ, [], [], parseRawRecords(batch));
     }
     const { bytes, starts, ends } = batch;
     // What the element reader read as the body streamed; the other elements are read here.
@@ -384,18 +370,7 @@ export function createRecordCodec(
       if (readFlat(readings, k, bytes, words, starts[k]!, ends[k]!) !== ends[k])
         parsed[k] = JSON.parse(elementText(batch, k)) as RawRecord;
     }
-    return new DecodedBatch(
-      length,
-      bytes,
-      fieldCount,
-      readings.values,
-      readings.canonical,
-      readings.keys,
-      readings.canonicalBytes,
-      starts,
-      ends,
-      parsed,
-    );
+    return new DecodedBatch(length, bytes, fieldCount, readings, starts, ends, parsed);
   };
 
   // One twin whose value is a compact "YYYY-MM-DD HH:MM:SS" (transfers) is read and written as bytes.
@@ -406,8 +381,9 @@ export function createRecordCodec(
   const byteTwinSeconds = (batch: DecodedBatch, index: number): LocalSeconds | undefined => {
     if (byteTwin === undefined) return undefined;
     const at = (index * fieldCount + byteTwinField) * 3;
-    const start = batch.values[at]!;
-    const compact = batch.values[at + 2] === 0 && batch.values[at + 1]! - start === 21;
+    const { values } = batch.read;
+    const start = values[at]!;
+    const compact = values[at + 2] === 0 && values[at + 1]! - start === 21;
     return compact ? byteTwin.secondsAt(batch.bytes, start + 1) : undefined;
   };
 
@@ -415,7 +391,7 @@ export function createRecordCodec(
   const flat = new FlatRecord();
 
   const shapeFlat = (batch: DecodedBatch, index: number, offsets: OffsetFormatter): FlatRecord => {
-    const key = batch.keys[index]!;
+    const key = batch.read.keys[index]!;
     const seconds = byteTwinSeconds(batch, index);
     let cursorSeconds: LocalSeconds | undefined;
     let members = '';
@@ -449,6 +425,7 @@ export function createRecordCodec(
   const writeFlat = (writer: RecordWriter, record: FlatRecord, key: RecordKey): void => {
     const { index, template } = record;
     const batch = record.batch!;
+    const { values, canonical } = batch.read;
     const source = batch.bytes;
     const elementEnd = batch.ends[index]!;
     // At most: the element (its braces aside), each value as null (4 bytes, for at least 2) or in its
@@ -458,7 +435,7 @@ export function createRecordCodec(
       elementEnd -
       batch.starts[index]! +
       2 * fieldCount +
-      (batch.canonicalBytes?.[index] ?? 0) +
+      (batch.read.canonicalBytes?.[index] ?? 0) +
       (template?.length ?? 0);
     let at = writer.reserve(room);
     const target = writer.target();
@@ -469,10 +446,10 @@ export function createRecordCodec(
     let from = batch.starts[index]! + 1;
     for (let field = 0; field < fieldCount; field++) {
       const slot = (index * fieldCount + field) * 3;
-      const start = batch.values[slot]!;
-      const end = batch.values[slot + 1]!;
-      const escaped = batch.values[slot + 2]!;
-      const value = escaped === 0 ? undefined : batch.canonical[escaped - 1]!;
+      const start = values[slot]!;
+      const end = values[slot + 1]!;
+      const escaped = values[slot + 2]!;
+      const value = escaped === 0 ? undefined : canonical[escaped - 1]!;
       const empty =
         layout.nullEmpty &&
         field !== cursorIndex &&
@@ -491,7 +468,7 @@ export function createRecordCodec(
       writer.bytes(CLOSE, 0, CLOSE.length);
       return;
     }
-    at = template.put(target, at, source, batch.values[(index * fieldCount + byteTwinField) * 3]! + 1);
+    at = template.put(target, at, source, values[(index * fieldCount + byteTwinField) * 3]! + 1);
     target[at++] = CLOSE_OBJECT;
     writer.commit(at);
   };
